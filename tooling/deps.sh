@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Install the Debian packages the project needs, if any are missing.
+source "$(dirname "$0")/lib.sh"
+
+packages=(
+	# base kernel and its build
+	linux-source-6.12 make gcc bc bison flex libelf-dev libssl-dev kmod
+	cpio rsync xz-utils python3 python3-ply git ccache
+	# cross toolchains: arm64 target, 32-bit arm COMPILE_TEST
+	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf
+	# maintainer checks
+	sparse coccinelle device-tree-compiler dt-schema yamllint
+	# KUnit and the emulated board
+	qemu-system-arm
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "missing Debian packages; as root, run:" >&2
+	echo "  apt-get update && $cmd" >&2
+	exit 1
+fi
+step "installing ${#missing[@]} Debian packages: ${missing[*]}"
+apt-get update -q
+DEBIAN_FRONTEND=noninteractive $cmd

@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common settings for the tooling scripts. Source it; do not run it.
+
+set -euo pipefail
+
+# Debian's python3 first: it is the one with the packages we install
+# (python3-ply for checkpatch's SPDX check, dt-schema).
+export PATH=/usr/bin:/bin:/usr/sbin:/sbin:$PATH
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=${OUT:-$TOP/out}
+BUILD=${BUILD:-$TOP/build}
+# Downloads and the pristine base live outside the clone, shared by clones.
+CACHE=${SUN50I_CACHE:-/var/cache/sun50i-iommu}
+TREE=${TREE:-$BUILD/linux}
+JOBS=${JOBS:-$(nproc)}
+ARM64_CROSS=aarch64-linux-gnu-
+ARM32_CROSS=arm-linux-gnueabihf-
+
+# ccache: key on paths relative to the clone, so a clone elsewhere hits.
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+export CCACHE_BASEDIR=$TOP
+export CCACHE_NOHASHDIR=1
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
+# Reproducible kernel builds: no timestamps or host names in the objects.
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+export KBUILD_BUILD_USER=sun50i
+export KBUILD_BUILD_HOST=build
+
+step() { printf '==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# kmake DIR ARCH CROSS ARGS...: make in the prepared tree with O=DIR.
+kmake() {
+	local dir=$1 arch=$2 cross=$3
+	shift 3
+	make -C "$TREE" O="$dir" ARCH="$arch" CROSS_COMPILE="$cross" \
+		CC="ccache ${cross}gcc" HOSTCC="ccache gcc" -j"$JOBS" "$@"
+}
+
+# Check results: one line per check in $OUT/results, summarised by check.sh.
+RESULTS=$OUT/results
+pass() { mkdir -p "$OUT"; echo "PASS $*" >>"$RESULTS"; echo "PASS $*"; }
+fail() { mkdir -p "$OUT"; echo "FAIL $*" >>"$RESULTS"; echo "FAIL $*"; }
