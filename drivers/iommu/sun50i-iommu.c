@@ -1,0 +1,1348 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Allwinner H6/H616 IOMMU driver
+ *
+ * One IOMMU sits in front of the video and display DMA masters. It walks a
+ * two-level table (see sun50i-iommu.h) from a single translation table base
+ * (TTB) shared by all masters, so all masters of an instance form one group
+ * and the hardware holds one domain at a time: attaching a domain switches
+ * the TTB to its table. Permissions live in permission domains selected by
+ * each PTE's access control index (ACI).
+ */
+
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
+#include <linux/bitops.h>
+#include <linux/clk.h>
+#include <linux/dma-mapping.h>
+#include <linux/err.h>
+#include <linux/interrupt.h>
+#include <linux/io.h>
+#include <linux/iopoll.h>
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/of_platform.h>
+#include <linux/platform_device.h>
+#include <linux/reset.h>
+#include <linux/slab.h>
+
+#include "iommu-pages.h"
+#include "sun50i-iommu.h"
+
+/* Registers */
+
+#define IOMMU_RESET_REG			0x010
+/* Each bit releases a lane (1) or holds it in reset (0). */
+#define IOMMU_RESET_RELEASE_ALL		GENMASK(31, 0)
+#define IOMMU_ENABLE_REG		0x020
+#define IOMMU_ENABLE			BIT(0)
+#define IOMMU_BYPASS_REG		0x030
+#define IOMMU_AUTO_GATING_REG		0x040
+#define IOMMU_AUTO_GATING		BIT(0)
+#define IOMMU_TTB_REG			0x050
+#define IOMMU_TTB_ADDR			GENMASK(31, 14)
+#define IOMMU_TLB_ENABLE_REG		0x060
+#define IOMMU_TLB_PREFETCH_REG		0x070
+#define IOMMU_TLB_FLUSH_REG		0x080
+#define IOMMU_TLB_IVLD_ADDR_REG		0x090
+#define IOMMU_TLB_IVLD_MASK_REG		0x094
+#define IOMMU_TLB_IVLD_ENABLE_REG	0x098
+#define IOMMU_PC_IVLD_ADDR_REG		0x0a0
+#define IOMMU_PC_IVLD_ENABLE_REG	0x0a8
+#define IOMMU_IVLD_START		BIT(0)
+#define IOMMU_DM_AUT_CTRL_REG(d)	(0x0b0 + ((d) / 2) * 4)
+#define IOMMU_DM_AUT_OVWT_REG		0x0d0
+#define IOMMU_INT_ENABLE_REG		0x100
+#define IOMMU_INT_CLR_REG		0x104
+#define IOMMU_INT_STA_REG		0x108
+#define IOMMU_INT_ERR_ADDR_REG(m)	(0x110 + (m) * 4)
+#define IOMMU_INT_ERR_ADDR_L1_REG	0x130
+#define IOMMU_INT_ERR_ADDR_L2_REG	0x134
+#define IOMMU_INT_ERR_DATA_REG(m)	(0x150 + (m) * 4)
+#define IOMMU_L1PG_INT_REG		0x180
+#define IOMMU_L2PG_INT_REG		0x184
+
+/*
+ * TLB_ENABLE, TLB_FLUSH and the interrupt registers share one layout: a bit
+ * per master (micro TLB) at the bottom, then the shared units.
+ *
+ *   31            18  17    16   15         7 6               0
+ *  +----------------+-----+-----+------------+-----------------+
+ *  |                | PTW | MTLB|            | master 6 .. 0   |
+ *  +----------------+-----+-----+------------+-----------------+
+ *
+ * In INT_*, bit 16 reports an invalid DTE (L1) and bit 17 an invalid PTE
+ * (L2); the master bits report permission faults.
+ */
+#define IOMMU_MACRO_TLB			BIT(16)
+#define IOMMU_PTW_CACHE			BIT(17)
+#define IOMMU_INT_L1_INVALID		BIT(16)
+#define IOMMU_INT_L2_INVALID		BIT(17)
+#define IOMMU_INT_ERR_DATA_ACI		GENMASK(7, 4)
+
+/*
+ * DM_AUT_CTRL: two permission domains per register, 16 bits each; in each
+ * half, master m has a read bit (2m) and a write bit (2m + 1). A set bit
+ * forbids the access.
+ */
+#define IOMMU_DM_AUT_READ(d, m)		BIT(((d) % 2) * 16 + (m) * 2)
+#define IOMMU_DM_AUT_WRITE(d, m)	BIT(((d) % 2) * 16 + (m) * 2 + 1)
+#define IOMMU_PERM_DOMAINS		16
+
+/* Completion of an invalidation or flush, polled with this bound. */
+#define IOMMU_POLL_DELAY_US		1
+#define IOMMU_POLL_TIMEOUT_US		2000
+
+/*
+ * Ranges larger than this are flushed as a whole. A range costs one TLB
+ * command per aligned power-of-two block (two per doubling of the size) and
+ * one PTW cache command per MiB; from 16 MiB on, that is more than twenty
+ * polled register round trips, while a full flush is one, and only forces
+ * the masters to refill a few TLB entries each.
+ */
+#define IOMMU_FLUSH_ALL_THRESHOLD	SZ_16M
+
+/* The IOVA space: 32 bits. */
+#define IOMMU_IOVA_END			BIT_ULL(32)
+
+static inline u32 iommu_read(struct sun50i_iommu *iommu, u32 reg)
+{
+	return readl(iommu->base + reg);
+}
+
+static inline void iommu_write(struct sun50i_iommu *iommu, u32 reg, u32 val)
+{
+	writel(val, iommu->base + reg);
+}
+
+static u32 sun50i_iommu_master_mask(struct sun50i_iommu *iommu)
+{
+	return GENMASK(iommu->variant->num_masters - 1, 0);
+}
+
+static const struct iommu_ops sun50i_iommu_ops;
+static struct iommu_domain sun50i_iommu_identity_domain;
+static struct iommu_domain sun50i_iommu_blocked_domain;
+
+/* Hardware procedures; all run with iommu->lock held. */
+
+/*
+ * Wait for a self-clearing command to finish: @bits of @reg read back as 0.
+ */
+static int sun50i_iommu_wait(struct sun50i_iommu *iommu, u32 reg, u32 bits)
+{
+	u32 val;
+	int ret;
+
+	ret = readl_poll_timeout_atomic(iommu->base + reg, val, !(val & bits),
+					IOMMU_POLL_DELAY_US,
+					IOMMU_POLL_TIMEOUT_US);
+	if (ret)
+		dev_err_ratelimited(iommu->dev,
+				    "command at 0x%03x timed out (0x%08x)\n",
+				    reg, val);
+	return ret;
+}
+
+/**
+ * sun50i_iommu_tlb_flush() - TLB flush: drop every cached translation
+ * @iommu: the instance
+ *
+ * Flushes every micro TLB, the macro TLB and the PTW cache.
+ *
+ * Return: 0, or -ETIMEDOUT if the hardware did not complete.
+ */
+VISIBLE_IF_KUNIT int sun50i_iommu_tlb_flush(struct sun50i_iommu *iommu)
+{
+	u32 all = sun50i_iommu_master_mask(iommu) | IOMMU_MACRO_TLB |
+		  IOMMU_PTW_CACHE;
+
+	KUNIT_STATIC_STUB_REDIRECT(sun50i_iommu_tlb_flush, iommu);
+
+	iommu_write(iommu, IOMMU_TLB_FLUSH_REG, all);
+	return sun50i_iommu_wait(iommu, IOMMU_TLB_FLUSH_REG, all);
+}
+EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_tlb_flush);
+
+/**
+ * sun50i_iommu_tlb_ivld() - TLB invalidation by address and mask
+ * @iommu: the instance
+ * @iova: an address in the block to invalidate
+ * @mask: the address bits that select the block
+ *
+ * Drops every TLB entry whose IOVA matches @iova in the bits set in @mask,
+ * in the micro TLBs and the macro TLB.
+ *
+ * Return: 0, or -ETIMEDOUT.
+ */
+VISIBLE_IF_KUNIT int sun50i_iommu_tlb_ivld(struct sun50i_iommu *iommu,
+					   u32 iova, u32 mask)
+{
+	KUNIT_STATIC_STUB_REDIRECT(sun50i_iommu_tlb_ivld, iommu, iova, mask);
+
+	iommu_write(iommu, IOMMU_TLB_IVLD_ADDR_REG, iova);
+	iommu_write(iommu, IOMMU_TLB_IVLD_MASK_REG, mask);
+	iommu_write(iommu, IOMMU_TLB_IVLD_ENABLE_REG, IOMMU_IVLD_START);
+	return sun50i_iommu_wait(iommu, IOMMU_TLB_IVLD_ENABLE_REG,
+				 IOMMU_IVLD_START);
+}
+EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_tlb_ivld);
+
+/**
+ * sun50i_iommu_pc_ivld() - PTW cache invalidation of one DTE
+ * @iommu: the instance
+ * @iova: an address in the 1 MiB the DTE covers
+ *
+ * Return: 0, or -ETIMEDOUT.
+ */
+VISIBLE_IF_KUNIT int sun50i_iommu_pc_ivld(struct sun50i_iommu *iommu, u32 iova)
+{
+	KUNIT_STATIC_STUB_REDIRECT(sun50i_iommu_pc_ivld, iommu, iova);
+
+	iommu_write(iommu, IOMMU_PC_IVLD_ADDR_REG, iova);
+	iommu_write(iommu, IOMMU_PC_IVLD_ENABLE_REG, IOMMU_IVLD_START);
+	return sun50i_iommu_wait(iommu, IOMMU_PC_IVLD_ENABLE_REG,
+				 IOMMU_IVLD_START);
+}
+EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_pc_ivld);
+
+/*
+ * Master reset: pulse the lane reset of the masters in @masters. A master
+ * that faulted stays stalled until then; the other lanes keep running.
+ */
+static void sun50i_iommu_master_reset(struct sun50i_iommu *iommu, u32 masters)
+{
+	iommu_write(iommu, IOMMU_RESET_REG, ~masters);
+	iommu_write(iommu, IOMMU_RESET_REG, IOMMU_RESET_RELEASE_ALL);
+}
+
+static bool sun50i_aci_allows(enum sun50i_iommu_aci aci, bool write)
+{
+	switch (aci) {
+	case SUN50I_ACI_RW:
+		return true;
+	case SUN50I_ACI_RD:
+		return !write;
+	case SUN50I_ACI_WR:
+		return write;
+	default:
+		return false;
+	}
+}
+
+/* DM_AUT_CTRL value for the register holding permission domains d, d + 1. */
+static u32 sun50i_iommu_dm_aut(struct sun50i_iommu *iommu, unsigned int d)
+{
+	unsigned int dom, m;
+	u32 val = 0;
+
+	for (dom = d; dom < d + 2; dom++) {
+		/* Domain 0 is not controllable; its bits read as zero. */
+		if (!dom)
+			continue;
+		for (m = 0; m < iommu->variant->num_masters; m++) {
+			if (!sun50i_aci_allows(dom, false))
+				val |= IOMMU_DM_AUT_READ(dom, m);
+			if (!sun50i_aci_allows(dom, true))
+				val |= IOMMU_DM_AUT_WRITE(dom, m);
+		}
+	}
+	return val;
+}
+
+static u32 sun50i_iommu_installed_ttb(struct sun50i_iommu *iommu)
+{
+	struct iommu_domain *domain = iommu->installed;
+
+	if (domain->type & __IOMMU_DOMAIN_PAGING)
+		return to_sun50i_domain(domain)->dt_dma;
+	return iommu->blocked_dt_dma;
+}
+
+/**
+ * sun50i_iommu_program() - program the IOMMU from software state
+ * @iommu: the instance, with a domain installed
+ *
+ * Writes every register the driver relies on, for the domain in
+ * @iommu->installed, and enables translation. This is the whole hardware
+ * state: it is redone on every domain switch and after the block lost power.
+ * The TTB is only written while every master is bypassed, as the hardware
+ * requires.
+ *
+ * Return: 0, or -ETIMEDOUT if the TLB flush did not complete.
+ */
+VISIBLE_IF_KUNIT int sun50i_iommu_program(struct sun50i_iommu *iommu)
+{
+	u32 masters = sun50i_iommu_master_mask(iommu);
+	unsigned int d;
+	int ret;
+
+	KUNIT_STATIC_STUB_REDIRECT(sun50i_iommu_program, iommu);
+
+	iommu_write(iommu, IOMMU_BYPASS_REG, masters);
+	iommu_write(iommu, IOMMU_TTB_REG, sun50i_iommu_installed_ttb(iommu));
+	iommu_write(iommu, IOMMU_TLB_ENABLE_REG,
+		    masters | IOMMU_MACRO_TLB | IOMMU_PTW_CACHE);
+	iommu_write(iommu, IOMMU_TLB_PREFETCH_REG,
+		    iommu->variant->prefetch_masters);
+	for (d = 0; d < IOMMU_PERM_DOMAINS; d += 2)
+		iommu_write(iommu, IOMMU_DM_AUT_CTRL_REG(d),
+			    sun50i_iommu_dm_aut(iommu, d));
+	iommu_write(iommu, IOMMU_DM_AUT_OVWT_REG, 0);
+	iommu_write(iommu, IOMMU_INT_ENABLE_REG,
+		    masters | IOMMU_INT_L1_INVALID | IOMMU_INT_L2_INVALID);
+	ret = sun50i_iommu_tlb_flush(iommu);
+	if (ret)
+		return ret;
+	iommu_write(iommu, IOMMU_AUTO_GATING_REG, IOMMU_AUTO_GATING);
+	if (iommu->installed != &sun50i_iommu_identity_domain)
+		iommu_write(iommu, IOMMU_BYPASS_REG, 0);
+	iommu_write(iommu, IOMMU_ENABLE_REG, IOMMU_ENABLE);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_program);
+
+/* TLB maintenance of the installed domain's IOVA ranges */
+
+/* Invalidate [start, end) in the TLBs, as aligned power-of-two blocks. */
+static int sun50i_iommu_tlb_ivld_range(struct sun50i_iommu *iommu,
+				       u64 start, u64 end)
+{
+	int ret = 0;
+
+	start = ALIGN_DOWN(start, SZ_4K);
+	end = ALIGN(end, SZ_4K);
+	while (start < end && !ret) {
+		u64 size = start ? 1ULL << __ffs64(start) : IOMMU_IOVA_END;
+
+		while (start + size > end)
+			size >>= 1;
+		ret = sun50i_iommu_tlb_ivld(iommu, start, ~(u32)(size - 1));
+		start += size;
+	}
+	return ret;
+}
+
+/* Invalidate the DTEs covering [start, end) in the PTW cache. */
+static int sun50i_iommu_pc_ivld_range(struct sun50i_iommu *iommu,
+				      u64 start, u64 end)
+{
+	int ret = 0;
+
+	for (start = ALIGN_DOWN(start, SUN50I_DTE_SPAN); start < end && !ret;
+	     start += SUN50I_DTE_SPAN)
+		ret = sun50i_iommu_pc_ivld(iommu, start);
+	return ret;
+}
+
+/*
+ * Invalidate the TLB entries of [start, end) and the DTEs of [dte_start,
+ * dte_end) of @dom, if the hardware uses its table. Large ranges are flushed
+ * as a whole.
+ */
+static int sun50i_domain_invalidate(struct sun50i_iommu_domain *dom,
+				    u64 start, u64 end,
+				    u64 dte_start, u64 dte_end)
+{
+	struct sun50i_iommu *iommu = dom->iommu;
+	unsigned long flags;
+	int ret = 0;
+
+	spin_lock_irqsave(&iommu->lock, flags);
+	if (iommu->installed != &dom->domain)
+		goto out_unlock;
+
+	iommu_write(iommu, IOMMU_AUTO_GATING_REG, 0);
+	if (end - start > IOMMU_FLUSH_ALL_THRESHOLD ||
+	    dte_end - dte_start > IOMMU_FLUSH_ALL_THRESHOLD) {
+		ret = sun50i_iommu_tlb_flush(iommu);
+	} else {
+		ret = sun50i_iommu_tlb_ivld_range(iommu, start, end);
+		if (!ret)
+			ret = sun50i_iommu_pc_ivld_range(iommu, dte_start,
+							 dte_end);
+	}
+	iommu_write(iommu, IOMMU_AUTO_GATING_REG, IOMMU_AUTO_GATING);
+	if (ret)
+		dev_err_ratelimited(iommu->dev,
+				    "invalidation of [%#llx, %#llx) failed: %d\n",
+				    start, end, ret);
+out_unlock:
+	spin_unlock_irqrestore(&iommu->lock, flags);
+	return ret;
+}
+
+/* Table memory */
+
+/**
+ * sun50i_table_alloc() - allocate zeroed table memory below 4 GiB
+ * @gfp: allocation flags of the caller
+ * @order: page order
+ *
+ * Return: the table, or NULL.
+ */
+VISIBLE_IF_KUNIT void *sun50i_table_alloc(gfp_t gfp, unsigned int order)
+{
+	KUNIT_STATIC_STUB_REDIRECT(sun50i_table_alloc, gfp, order);
+
+	return iommu_alloc_pages(gfp | GFP_DMA32, order);
+}
+EXPORT_SYMBOL_IF_KUNIT(sun50i_table_alloc);
+
+/**
+ * sun50i_table_map() - hand table memory to the IOMMU's walker
+ * @dev: the IOMMU device
+ * @table: the table, from sun50i_table_alloc()
+ * @size: its size
+ *
+ * The walker needs a 32-bit bus address aligned to the table's size.
+ *
+ * Return: the bus address, or DMA_MAPPING_ERROR.
+ */
+VISIBLE_IF_KUNIT dma_addr_t sun50i_table_map(struct device *dev, void *table,
+					     size_t size)
+{
+	dma_addr_t dma;
+
+	KUNIT_STATIC_STUB_REDIRECT(sun50i_table_map, dev, table, size);
+
+	dma = dma_map_single(dev, table, size, DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, dma))
+		return DMA_MAPPING_ERROR;
+	if (!IS_ALIGNED(dma, size) || dma + size - 1 > U32_MAX) {
+		dev_err(dev, "table at %pad is not usable by the IOMMU\n", &dma);
+		dma_unmap_single(dev, dma, size, DMA_TO_DEVICE);
+		return DMA_MAPPING_ERROR;
+	}
+	return dma;
+}
+EXPORT_SYMBOL_IF_KUNIT(sun50i_table_map);
+
+/**
+ * sun50i_table_unmap() - end the walker's access to table memory
+ * @dev: the IOMMU device
+ * @dma: the bus address from sun50i_table_map()
+ * @size: the table's size
+ */
+VISIBLE_IF_KUNIT void sun50i_table_unmap(struct device *dev, dma_addr_t dma,
+					 size_t size)
+{
+	KUNIT_STATIC_STUB_REDIRECT(sun50i_table_unmap, dev, dma, size);
+
+	dma_unmap_single(dev, dma, size, DMA_TO_DEVICE);
+}
+EXPORT_SYMBOL_IF_KUNIT(sun50i_table_unmap);
+
+/**
+ * sun50i_table_clean() - make CPU writes to table entries visible to the
+ *	walker, which does not snoop CPU caches
+ * @dev: the IOMMU device
+ * @dma: bus address of the first entry written
+ * @size: bytes written
+ */
+VISIBLE_IF_KUNIT void sun50i_table_clean(struct device *dev, dma_addr_t dma,
+					 size_t size)
+{
+	KUNIT_STATIC_STUB_REDIRECT(sun50i_table_clean, dev, dma, size);
+
+	dma_sync_single_for_device(dev, dma, size, DMA_TO_DEVICE);
+}
+EXPORT_SYMBOL_IF_KUNIT(sun50i_table_clean);
+
+/* Page Tables */
+
+static u32 *sun50i_slot_table(u64 slot)
+{
+	return page_address(pfn_to_page(FIELD_GET(SUN50I_SLOT_PFN, slot)));
+}
+
+static dma_addr_t sun50i_slot_dma(u64 slot)
+{
+	return (dma_addr_t)FIELD_GET(SUN50I_SLOT_BUS_PFN, slot) << 12;
+}
+
+/* The slot word of a new, empty table page, or 0 if none could be had. */
+static u64 sun50i_pt_page_alloc(struct sun50i_iommu_domain *dom, gfp_t gfp)
+{
+	struct device *dev = dom->iommu->dev;
+	unsigned long pfn;
+	dma_addr_t dma;
+	void *table;
+
+	table = sun50i_table_alloc(gfp, 0);
+	if (!table)
+		return 0;
+	pfn = page_to_pfn(virt_to_page(table));
+	if (!pfn || pfn > FIELD_MAX(SUN50I_SLOT_PFN)) {
+		iommu_free_page(table);
+		return 0;
+	}
+	dma = sun50i_table_map(dev, table, PAGE_SIZE);
+	if (dma == DMA_MAPPING_ERROR) {
+		iommu_free_page(table);
+		return 0;
+	}
+	return FIELD_PREP(SUN50I_SLOT_PFN, pfn) |
+	       FIELD_PREP(SUN50I_SLOT_BUS_PFN, dma >> 12);
+}
+
+/* End the walker's access to a table page; returns the table. */
+static u32 *sun50i_pt_page_unmap(struct sun50i_iommu_domain *dom, u64 slot)
+{
+	sun50i_table_unmap(dom->iommu->dev, sun50i_slot_dma(slot), PAGE_SIZE);
+	return sun50i_slot_table(slot);
+}
+
+/* Point the DTE of Page Table @dte_idx at its table in @slot's page. */
+static void sun50i_dte_install(struct sun50i_iommu_domain *dom,
+			       unsigned int dte_idx, u64 slot)
+{
+	unsigned int pt = dte_idx % SUN50I_PTS_PER_PAGE;
+	u32 dte = sun50i_mk_dte(sun50i_slot_dma(slot) + pt * SUN50I_PT_SIZE);
+
+	if (READ_ONCE(dom->dt[dte_idx]) == dte)
+		return;
+	WRITE_ONCE(dom->dt[dte_idx], dte);
+	sun50i_table_clean(dom->iommu->dev, dom->dt_dma + dte_idx * sizeof(u32),
+			   sizeof(u32));
+}
+
+/*
+ * Reserve @n PTEs in the PT group @g, installing a table page if it has
+ * none, and make sure the DTE of @dte_idx points at its Page Table.
+ * Concurrent callers race with cmpxchg: the loser frees its page.
+ *
+ * Return: the slot word, or 0 if a table page could not be allocated.
+ */
+static u64 sun50i_pt_get(struct sun50i_iommu_domain *dom, unsigned int g,
+			 unsigned int dte_idx, unsigned int n, gfp_t gfp)
+{
+	atomic64_t *slot = &dom->slots[g];
+	u64 old = atomic64_read(slot), new;
+
+	for (;;) {
+		if (!old) {
+			new = sun50i_pt_page_alloc(dom, gfp);
+			if (!new)
+				return 0;
+			if (atomic64_try_cmpxchg(slot, &old, new + n))
+				break;
+			/* Lost the race: the hardware never saw this page. */
+			iommu_free_page(sun50i_pt_page_unmap(dom, new));
+			continue;
+		}
+		if (!FIELD_GET(SUN50I_SLOT_COUNT, old)) {
+			/* Being retired by an unmap; its DTEs are clearing. */
+			cpu_relax();
+			old = atomic64_read(slot);
+			continue;
+		}
+		new = old;
+		if (atomic64_try_cmpxchg(slot, &old, old + n))
+			break;
+	}
+	sun50i_dte_install(dom, dte_idx, new);
+	return new + n;
+}
+
+/*
+ * Drop @n PTEs of PT group @g. When the group becomes empty, retire its
+ * table page: clear its DTEs and queue the page on @freelist, to be freed
+ * once the hardware can no longer walk it.
+ *
+ * Return: true if the page was retired.
+ */
+static bool sun50i_pt_put(struct sun50i_iommu_domain *dom, unsigned int g,
+			  unsigned int n, struct list_head *freelist)
+{
+	atomic64_t *slot = &dom->slots[g];
+	unsigned long flags;
+	u64 old, new;
+
+	/*
+	 * A mapper in interrupt context on this CPU would spin on the
+	 * retiring slot forever: keep interrupts off until it is free again.
+	 */
+	local_irq_save(flags);
+	old = atomic64_read(slot);
+	do {
+		new = old - n;
+	} while (!atomic64_try_cmpxchg(slot, &old, new));
+
+	if (FIELD_GET(SUN50I_SLOT_COUNT, new)) {
+		local_irq_restore(flags);
+		return false;
+	}
+
+	memset(&dom->dt[g * SUN50I_PTS_PER_PAGE], 0,
+	       SUN50I_PTS_PER_PAGE * sizeof(u32));
+	sun50i_table_clean(dom->iommu->dev,
+			   dom->dt_dma + g * SUN50I_PTS_PER_PAGE * sizeof(u32),
+			   SUN50I_PTS_PER_PAGE * sizeof(u32));
+	atomic64_set(slot, 0);
+	local_irq_restore(flags);
+
+	list_add_tail(&virt_to_page(sun50i_pt_page_unmap(dom, new))->lru,
+		      freelist);
+	return true;
+}
+
+/* Pin PT group @g's table page, if it has one; returns its slot or 0. */
+static u64 sun50i_pt_tryget(struct sun50i_iommu_domain *dom, unsigned int g)
+{
+	atomic64_t *slot = &dom->slots[g];
+	u64 old = atomic64_read(slot);
+
+	do {
+		if (!FIELD_GET(SUN50I_SLOT_COUNT, old))
+			return 0;
+	} while (!atomic64_try_cmpxchg(slot, &old, old + 1));
+	return old + 1;
+}
+
+/*
+ * Drop @n PTEs of PT group @g outside of an unmap; a table page this
+ * retires is freed once the hardware can no longer walk it.
+ */
+static void sun50i_pt_put_now(struct sun50i_iommu_domain *dom, unsigned int g,
+			      unsigned int n)
+{
+	u64 start = (u64)g * SUN50I_PT_GROUP_SPAN;
+	u64 end = start + SUN50I_PT_GROUP_SPAN;
+	LIST_HEAD(freelist);
+
+	if (!sun50i_pt_put(dom, g, n, &freelist))
+		return;
+	sun50i_domain_invalidate(dom, start, end, start, end);
+	iommu_put_pages_list(&freelist);
+}
+
+/**
+ * sun50i_prot_to_aci() - the permission domain for IOMMU_READ/IOMMU_WRITE
+ * @prot: IOMMU_* protection flags
+ *
+ * Return: the access control index.
+ */
+VISIBLE_IF_KUNIT enum sun50i_iommu_aci sun50i_prot_to_aci(int prot)
+{
+	switch (prot & (IOMMU_READ | IOMMU_WRITE)) {
+	case IOMMU_READ | IOMMU_WRITE:
+		return SUN50I_ACI_RW;
+	case IOMMU_READ:
+		return SUN50I_ACI_RD;
+	case IOMMU_WRITE:
+		return SUN50I_ACI_WR;
+	default:
+		return SUN50I_ACI_NONE;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(sun50i_prot_to_aci);
+
+static u32 *sun50i_pte_ptr(u64 slot, u32 iova)
+{
+	unsigned int pt = sun50i_iova_dte_index(iova) % SUN50I_PTS_PER_PAGE;
+
+	return sun50i_slot_table(slot) + pt * SUN50I_PT_ENTRIES +
+	       sun50i_iova_pte_index(iova);
+}
+
+static dma_addr_t sun50i_pte_dma(u64 slot, u32 iova)
+{
+	unsigned int pt = sun50i_iova_dte_index(iova) % SUN50I_PTS_PER_PAGE;
+
+	return sun50i_slot_dma(slot) +
+	       (pt * SUN50I_PT_ENTRIES + sun50i_iova_pte_index(iova)) *
+	       sizeof(u32);
+}
+
+static int sun50i_iommu_map_pages(struct iommu_domain *domain,
+				  unsigned long iova, phys_addr_t paddr,
+				  size_t pgsize, size_t pgcount, int prot,
+				  gfp_t gfp, size_t *mapped)
+{
+	struct sun50i_iommu_domain *dom = to_sun50i_domain(domain);
+	enum sun50i_iommu_aci aci = sun50i_prot_to_aci(prot);
+	unsigned int dte_idx = sun50i_iova_dte_index(iova);
+	unsigned int first = sun50i_iova_pte_index(iova);
+	unsigned int g = dte_idx / SUN50I_PTS_PER_PAGE;
+	unsigned int n, i;
+	u32 *ptes;
+	u64 slot;
+
+	if (pgsize != SZ_4K || iova > U32_MAX ||
+	    paddr + (u64)pgcount * SZ_4K - 1 > U32_MAX)
+		return -EINVAL;
+
+	/* One run per call, up to the end of the Page Table. */
+	n = min_t(size_t, pgcount, SUN50I_PT_ENTRIES - first);
+	slot = sun50i_pt_get(dom, g, dte_idx, n, gfp);
+	if (!slot)
+		return -ENOMEM;
+
+	ptes = sun50i_pte_ptr(slot, iova);
+	for (i = 0; i < n; i++) {
+		if (sun50i_pte_valid(READ_ONCE(ptes[i]))) {
+			sun50i_pt_put_now(dom, g, n);
+			return -EEXIST;
+		}
+	}
+	for (i = 0; i < n; i++)
+		WRITE_ONCE(ptes[i], sun50i_mk_pte(paddr + i * SZ_4K, aci));
+	sun50i_table_clean(dom->iommu->dev, sun50i_pte_dma(slot, iova),
+			   n * sizeof(u32));
+
+	*mapped += (size_t)n * SZ_4K;
+	return 0;
+}
+
+static size_t sun50i_iommu_unmap_pages(struct iommu_domain *domain,
+				       unsigned long iova, size_t pgsize,
+				       size_t pgcount,
+				       struct iommu_iotlb_gather *gather)
+{
+	struct sun50i_iommu_domain *dom = to_sun50i_domain(domain);
+	unsigned int dte_idx = sun50i_iova_dte_index(iova);
+	unsigned int first = sun50i_iova_pte_index(iova);
+	unsigned int g = dte_idx / SUN50I_PTS_PER_PAGE;
+	unsigned int n, i;
+	u32 *ptes;
+	u64 slot;
+
+	if (pgsize != SZ_4K || iova > U32_MAX)
+		return 0;
+
+	slot = sun50i_pt_tryget(dom, g);
+	if (!slot)
+		return 0;
+
+	/* Up to the end of the Page Table, and the first hole. */
+	n = min_t(size_t, pgcount, SUN50I_PT_ENTRIES - first);
+	ptes = sun50i_pte_ptr(slot, iova);
+	for (i = 0; i < n; i++) {
+		if (!sun50i_pte_valid(READ_ONCE(ptes[i])))
+			break;
+		WRITE_ONCE(ptes[i], 0);
+	}
+	if (i) {
+		sun50i_table_clean(dom->iommu->dev, sun50i_pte_dma(slot, iova),
+				   i * sizeof(u32));
+		if (iommu_iotlb_gather_is_disjoint(gather, iova,
+						   (size_t)i * SZ_4K))
+			iommu_iotlb_sync(domain, gather);
+		iommu_iotlb_gather_add_range(gather, iova, (size_t)i * SZ_4K);
+	}
+	/* The PTEs cleared, and the pin. */
+	if (sun50i_pt_put(dom, g, i + 1, &gather->freelist))
+		/* The hardware may hold any DTE of the group: cover them. */
+		iommu_iotlb_gather_add_range(gather,
+					     (u64)g * SUN50I_PT_GROUP_SPAN,
+					     SUN50I_PT_GROUP_SPAN);
+	return (size_t)i * SZ_4K;
+}
+
+static phys_addr_t sun50i_iommu_iova_to_phys(struct iommu_domain *domain,
+					     dma_addr_t iova)
+{
+	struct sun50i_iommu_domain *dom = to_sun50i_domain(domain);
+	unsigned int g;
+	u64 slot;
+	u32 pte;
+
+	if (iova > U32_MAX)
+		return 0;
+	g = sun50i_iova_dte_index(iova) / SUN50I_PTS_PER_PAGE;
+	slot = sun50i_pt_tryget(dom, g);
+	if (!slot)
+		return 0;
+	pte = READ_ONCE(*sun50i_pte_ptr(slot, iova));
+	sun50i_pt_put_now(dom, g, 1);
+	if (!sun50i_pte_valid(pte))
+		return 0;
+	return sun50i_pte_page_addr(pte) | (iova & (SZ_4K - 1));
+}
+
+/*
+ * A new mapping may replace invalid entries the hardware cached, including
+ * the neighbours it prefetches along with an entry: the next PTE and the
+ * next DTE. Invalidate the range grown by one entry on each side.
+ */
+static int sun50i_iommu_iotlb_sync_map(struct iommu_domain *domain,
+				       unsigned long iova, size_t size)
+{
+	struct sun50i_iommu_domain *dom = to_sun50i_domain(domain);
+	u64 start = iova, end = (u64)iova + size;
+
+	return sun50i_domain_invalidate(dom,
+					start >= SZ_4K ? start - SZ_4K : 0,
+					min(end + SZ_4K, IOMMU_IOVA_END),
+					start >= SUN50I_DTE_SPAN ?
+						start - SUN50I_DTE_SPAN : 0,
+					min(end + SUN50I_DTE_SPAN,
+					    IOMMU_IOVA_END));
+}
+
+static void sun50i_iommu_iotlb_sync(struct iommu_domain *domain,
+				    struct iommu_iotlb_gather *gather)
+{
+	struct sun50i_iommu_domain *dom = to_sun50i_domain(domain);
+	u64 start = gather->start, end = (u64)gather->end + 1;
+
+	if (start >= end)
+		return;
+	/* DTEs only change when Page Tables were retired. */
+	if (list_empty(&gather->freelist))
+		sun50i_domain_invalidate(dom, start, end, 0, 0);
+	else
+		sun50i_domain_invalidate(dom, start, end, start, end);
+	iommu_put_pages_list(&gather->freelist);
+}
+
+static void sun50i_iommu_flush_iotlb_all(struct iommu_domain *domain)
+{
+	struct sun50i_iommu_domain *dom = to_sun50i_domain(domain);
+
+	sun50i_domain_invalidate(dom, 0, IOMMU_IOVA_END, 0, IOMMU_IOVA_END);
+}
+
+/* Domains */
+
+VISIBLE_IF_KUNIT const struct iommu_domain_ops sun50i_iommu_domain_ops;
+EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_domain_ops);
+
+/**
+ * sun50i_domain_zalloc() - allocate the zeroed bookkeeping of a domain
+ *
+ * Return: the domain, or NULL.
+ */
+VISIBLE_IF_KUNIT struct sun50i_iommu_domain *sun50i_domain_zalloc(void)
+{
+	struct sun50i_iommu_domain *dom;
+
+	KUNIT_STATIC_STUB_REDIRECT(sun50i_domain_zalloc);
+
+	return kzalloc(sizeof(*dom), GFP_KERNEL);
+}
+EXPORT_SYMBOL_IF_KUNIT(sun50i_domain_zalloc);
+
+/**
+ * sun50i_iommu_domain_alloc() - allocate a paging domain and its Directory
+ *	Table
+ * @iommu: the instance the domain will be used on
+ *
+ * Return: the domain, or an ERR_PTR().
+ */
+VISIBLE_IF_KUNIT struct iommu_domain *
+sun50i_iommu_domain_alloc(struct sun50i_iommu *iommu)
+{
+	struct sun50i_iommu_domain *dom;
+
+	dom = sun50i_domain_zalloc();
+	if (!dom)
+		return ERR_PTR(-ENOMEM);
+	dom->iommu = iommu;
+
+	dom->dt = sun50i_table_alloc(GFP_KERNEL, get_order(SUN50I_DT_SIZE));
+	if (!dom->dt)
+		goto err_free_dom;
+	dom->dt_dma = sun50i_table_map(iommu->dev, dom->dt, SUN50I_DT_SIZE);
+	if (dom->dt_dma == DMA_MAPPING_ERROR)
+		goto err_free_dt;
+
+	dom->domain.ops = &sun50i_iommu_domain_ops;
+	dom->domain.pgsize_bitmap = SZ_4K;
+	dom->domain.geometry.aperture_start = 0;
+	dom->domain.geometry.aperture_end = U32_MAX;
+	dom->domain.geometry.force_aperture = true;
+	return &dom->domain;
+
+err_free_dt:
+	iommu_free_pages(dom->dt, get_order(SUN50I_DT_SIZE));
+err_free_dom:
+	kfree(dom);
+	return ERR_PTR(-ENOMEM);
+}
+EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_domain_alloc);
+
+static struct iommu_domain *sun50i_iommu_domain_alloc_paging(struct device *dev)
+{
+	return sun50i_iommu_domain_alloc(dev_iommu_priv_get(dev));
+}
+
+/*
+ * Install @domain in the hardware: a context switch of the one TTB. A
+ * domain that is already installed stays as it is.
+ */
+static int sun50i_iommu_install(struct sun50i_iommu *iommu,
+				struct iommu_domain *domain)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	spin_lock_irqsave(&iommu->lock, flags);
+	if (iommu->installed != domain) {
+		iommu->installed = domain;
+		ret = sun50i_iommu_program(iommu);
+	}
+	spin_unlock_irqrestore(&iommu->lock, flags);
+	return ret;
+}
+
+static void sun50i_iommu_domain_free(struct iommu_domain *domain)
+{
+	struct sun50i_iommu_domain *dom = to_sun50i_domain(domain);
+	struct sun50i_iommu *iommu = dom->iommu;
+	unsigned long flags;
+	unsigned int g;
+	u64 slot;
+
+	/* Never free tables the hardware may still walk. */
+	spin_lock_irqsave(&iommu->lock, flags);
+	if (iommu->installed == domain) {
+		iommu->installed = &sun50i_iommu_blocked_domain;
+		if (sun50i_iommu_program(iommu))
+			dev_err(iommu->dev, "freeing a domain the IOMMU may still use\n");
+	}
+	spin_unlock_irqrestore(&iommu->lock, flags);
+	/* A fault report in flight may still name this domain. */
+	if (iommu->irq > 0)
+		synchronize_irq(iommu->irq);
+
+	for (g = 0; g < SUN50I_PT_GROUPS; g++) {
+		slot = atomic64_read(&dom->slots[g]);
+		if (slot)
+			iommu_free_page(sun50i_pt_page_unmap(dom, slot));
+	}
+	sun50i_table_unmap(iommu->dev, dom->dt_dma, SUN50I_DT_SIZE);
+	iommu_free_pages(dom->dt, get_order(SUN50I_DT_SIZE));
+	kfree(dom);
+}
+
+static int sun50i_iommu_attach_dev(struct iommu_domain *domain,
+				   struct device *dev)
+{
+	struct sun50i_iommu *iommu = dev_iommu_priv_get(dev);
+	struct sun50i_iommu_domain *dom = to_sun50i_domain(domain);
+
+	if (dom->iommu != iommu)
+		return -EINVAL;
+	return sun50i_iommu_install(iommu, domain);
+}
+
+VISIBLE_IF_KUNIT const struct iommu_domain_ops sun50i_iommu_domain_ops = {
+	.attach_dev	= sun50i_iommu_attach_dev,
+	.map_pages	= sun50i_iommu_map_pages,
+	.unmap_pages	= sun50i_iommu_unmap_pages,
+	.iotlb_sync_map	= sun50i_iommu_iotlb_sync_map,
+	.iotlb_sync	= sun50i_iommu_iotlb_sync,
+	.flush_iotlb_all = sun50i_iommu_flush_iotlb_all,
+	.iova_to_phys	= sun50i_iommu_iova_to_phys,
+	.free		= sun50i_iommu_domain_free,
+};
+
+/* The identity and blocked domains install no table of their own. */
+static int sun50i_iommu_attach_static(struct iommu_domain *domain,
+				      struct device *dev)
+{
+	return sun50i_iommu_install(dev_iommu_priv_get(dev), domain);
+}
+
+static const struct iommu_domain_ops sun50i_iommu_static_domain_ops = {
+	.attach_dev = sun50i_iommu_attach_static,
+};
+
+/* Every master bypasses translation. */
+static struct iommu_domain sun50i_iommu_identity_domain = {
+	.type = IOMMU_DOMAIN_IDENTITY,
+	.ops = &sun50i_iommu_static_domain_ops,
+};
+
+/* Every master walks an all-invalid Directory Table: all DMA faults. */
+static struct iommu_domain sun50i_iommu_blocked_domain = {
+	.type = IOMMU_DOMAIN_BLOCKED,
+	.ops = &sun50i_iommu_static_domain_ops,
+};
+
+/* Devices */
+
+static int sun50i_iommu_of_xlate(struct device *dev,
+				 const struct of_phandle_args *args)
+{
+	struct platform_device *pdev = of_find_device_by_node(args->np);
+	struct sun50i_iommu *iommu;
+	u32 id;
+
+	if (!pdev)
+		return -ENODEV;
+	iommu = platform_get_drvdata(pdev);
+	put_device(&pdev->dev);
+	if (!iommu)
+		return -EPROBE_DEFER;
+
+	if (args->args_count != 1 ||
+	    args->args[0] >= iommu->variant->num_masters) {
+		dev_err(dev, "invalid master ID in iommus of %pOF\n", args->np);
+		return -EINVAL;
+	}
+	id = args->args[0];
+	dev_iommu_priv_set(dev, iommu);
+	return iommu_fwspec_add_ids(dev, &id, 1);
+}
+
+static struct iommu_device *sun50i_iommu_probe_device(struct device *dev)
+{
+	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
+	struct sun50i_iommu *iommu = dev_iommu_priv_get(dev);
+	unsigned long flags;
+	unsigned int i;
+
+	if (!fwspec || !iommu)
+		return ERR_PTR(-ENODEV);
+
+	spin_lock_irqsave(&iommu->lock, flags);
+	for (i = 0; i < fwspec->num_ids; i++)
+		iommu->masters[fwspec->ids[i]] = dev;
+	spin_unlock_irqrestore(&iommu->lock, flags);
+	return &iommu->iommu;
+}
+
+static void sun50i_iommu_release_device(struct device *dev)
+{
+	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
+	struct sun50i_iommu *iommu = dev_iommu_priv_get(dev);
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&iommu->lock, flags);
+	for (i = 0; i < fwspec->num_ids; i++)
+		if (iommu->masters[fwspec->ids[i]] == dev)
+			iommu->masters[fwspec->ids[i]] = NULL;
+	spin_unlock_irqrestore(&iommu->lock, flags);
+}
+
+static struct iommu_group *sun50i_iommu_device_group(struct device *dev)
+{
+	struct sun50i_iommu *iommu = dev_iommu_priv_get(dev);
+
+	return iommu_group_ref_get(iommu->group);
+}
+
+static const struct iommu_ops sun50i_iommu_ops = {
+	.identity_domain	= &sun50i_iommu_identity_domain,
+	.blocked_domain		= &sun50i_iommu_blocked_domain,
+	.domain_alloc_paging	= sun50i_iommu_domain_alloc_paging,
+	.probe_device		= sun50i_iommu_probe_device,
+	.release_device		= sun50i_iommu_release_device,
+	.device_group		= sun50i_iommu_device_group,
+	.of_xlate		= sun50i_iommu_of_xlate,
+	.pgsize_bitmap		= SZ_4K,
+	.owner			= THIS_MODULE,
+	.default_domain_ops	= &sun50i_iommu_domain_ops,
+};
+
+/* Faults */
+
+/**
+ * struct sun50i_iommu_fault - one fault, read out of the registers
+ * @master: the master ID
+ * @iova: the faulting address
+ * @flags: IOMMU_FAULT_READ or IOMMU_FAULT_WRITE
+ * @cause: what the hardware reported
+ * @dev: the master's device, referenced, or NULL
+ */
+struct sun50i_iommu_fault {
+	unsigned int master;
+	u32 iova;
+	int flags;
+	const char *cause;
+	struct device *dev;
+};
+
+/*
+ * The direction of a permission fault follows from the permission domain
+ * that refused it; the hardware does not report it otherwise.
+ */
+static int sun50i_fault_direction(u32 err_data, const char **cause)
+{
+	switch (FIELD_GET(IOMMU_INT_ERR_DATA_ACI, err_data)) {
+	case SUN50I_ACI_RD:
+		*cause = "write to read-only page";
+		return IOMMU_FAULT_WRITE;
+	case SUN50I_ACI_WR:
+		*cause = "read from write-only page";
+		return IOMMU_FAULT_READ;
+	default:
+		*cause = "access to inaccessible page";
+		return IOMMU_FAULT_READ;
+	}
+}
+
+/* Record the faults of the masters in @masters at @iova. */
+static unsigned int sun50i_fault_add(struct sun50i_iommu *iommu,
+				     struct sun50i_iommu_fault *f,
+				     unsigned int n, unsigned long masters,
+				     u32 iova, const char *cause)
+{
+	unsigned int m;
+
+	for_each_set_bit(m, &masters, iommu->variant->num_masters) {
+		f[n].master = m;
+		f[n].iova = iova;
+		f[n].flags = IOMMU_FAULT_READ;
+		f[n].cause = cause;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Read every pending fault, then recover: clear the status and reset the
+ * lanes of the faulting masters, which stall until then.
+ */
+static unsigned int sun50i_iommu_read_faults(struct sun50i_iommu *iommu,
+					     struct sun50i_iommu_fault *f,
+					     struct iommu_domain **domain)
+{
+	u32 masters = sun50i_iommu_master_mask(iommu);
+	unsigned long perm;
+	u32 status, l1, l2;
+	unsigned int m, n = 0;
+
+	status = iommu_read(iommu, IOMMU_INT_STA_REG);
+	if (!(status & (masters | IOMMU_INT_L1_INVALID |
+			IOMMU_INT_L2_INVALID)))
+		return 0;
+	l1 = status & IOMMU_INT_L1_INVALID ?
+		iommu_read(iommu, IOMMU_L1PG_INT_REG) : 0;
+	l2 = status & IOMMU_INT_L2_INVALID ?
+		iommu_read(iommu, IOMMU_L2PG_INT_REG) : 0;
+
+	perm = status & masters;
+	for_each_set_bit(m, &perm, iommu->variant->num_masters) {
+		u32 data = iommu_read(iommu, IOMMU_INT_ERR_DATA_REG(m));
+
+		f[n].master = m;
+		f[n].iova = iommu_read(iommu, IOMMU_INT_ERR_ADDR_REG(m));
+		f[n].flags = sun50i_fault_direction(data, &f[n].cause);
+		n++;
+	}
+	if (l1)
+		n = sun50i_fault_add(iommu, f, n, l1 & masters,
+				     iommu_read(iommu, IOMMU_INT_ERR_ADDR_L1_REG),
+				     "invalid DTE");
+	if (l2)
+		n = sun50i_fault_add(iommu, f, n, l2 & masters,
+				     iommu_read(iommu, IOMMU_INT_ERR_ADDR_L2_REG),
+				     "invalid PTE");
+	if ((l1 | l2) & ~masters)
+		dev_warn_ratelimited(iommu->dev,
+				     "fault of the debug port (L1 %#x L2 %#x)\n",
+				     l1, l2);
+
+	for (m = 0; m < n; m++)
+		f[m].dev = get_device(iommu->masters[f[m].master]);
+	*domain = iommu->installed;
+
+	iommu_write(iommu, IOMMU_INT_CLR_REG, status);
+	sun50i_iommu_master_reset(iommu, (status | l1 | l2) & masters);
+	return n;
+}
+
+static irqreturn_t sun50i_iommu_irq(int irq, void *data)
+{
+	struct sun50i_iommu_fault faults[3 * SUN50I_IOMMU_MAX_MASTERS];
+	struct sun50i_iommu *iommu = data;
+	struct iommu_domain *domain = NULL;
+	struct sun50i_iommu_fault *f;
+	unsigned long flags;
+	unsigned int n;
+
+	spin_lock_irqsave(&iommu->lock, flags);
+	n = sun50i_iommu_read_faults(iommu, faults, &domain);
+	spin_unlock_irqrestore(&iommu->lock, flags);
+	if (!n)
+		return IRQ_NONE;
+
+	for (f = faults; f < faults + n; f++) {
+		bool handled = f->dev && domain &&
+			       (domain->type & __IOMMU_DOMAIN_PAGING) &&
+			       !report_iommu_fault(domain, f->dev, f->iova,
+						   f->flags);
+
+		if (!handled)
+			dev_err_ratelimited(iommu->dev,
+					    "%s fault at %#010x by master %u (%s): %s\n",
+					    f->flags == IOMMU_FAULT_WRITE ?
+						"write" : "read",
+					    f->iova, f->master,
+					    f->dev ? dev_name(f->dev) : "no device",
+					    f->cause);
+		put_device(f->dev);
+	}
+	return IRQ_HANDLED;
+}
+
+/* Driver */
+
+static void sun50i_iommu_power_off(void *data)
+{
+	struct sun50i_iommu *iommu = data;
+
+	iommu_write(iommu, IOMMU_ENABLE_REG, 0);
+	clk_disable_unprepare(iommu->clk);
+	reset_control_assert(iommu->reset);
+}
+
+static int sun50i_iommu_power_on(struct sun50i_iommu *iommu)
+{
+	int ret;
+
+	ret = reset_control_deassert(iommu->reset);
+	if (ret)
+		return dev_err_probe(iommu->dev, ret, "cannot deassert reset\n");
+	ret = clk_prepare_enable(iommu->clk);
+	if (ret) {
+		reset_control_assert(iommu->reset);
+		return dev_err_probe(iommu->dev, ret, "cannot enable clock\n");
+	}
+	return devm_add_action_or_reset(iommu->dev, sun50i_iommu_power_off,
+					iommu);
+}
+
+static void sun50i_iommu_free_blocked_dt(void *data)
+{
+	struct sun50i_iommu *iommu = data;
+
+	sun50i_table_unmap(iommu->dev, iommu->blocked_dt_dma, SUN50I_DT_SIZE);
+	iommu_free_pages(iommu->blocked_dt, get_order(SUN50I_DT_SIZE));
+}
+
+static int sun50i_iommu_alloc_blocked_dt(struct sun50i_iommu *iommu)
+{
+	iommu->blocked_dt = sun50i_table_alloc(GFP_KERNEL,
+					       get_order(SUN50I_DT_SIZE));
+	if (!iommu->blocked_dt)
+		return -ENOMEM;
+	iommu->blocked_dt_dma = sun50i_table_map(iommu->dev, iommu->blocked_dt,
+						 SUN50I_DT_SIZE);
+	if (iommu->blocked_dt_dma == DMA_MAPPING_ERROR) {
+		iommu_free_pages(iommu->blocked_dt, get_order(SUN50I_DT_SIZE));
+		return -ENOMEM;
+	}
+	return devm_add_action_or_reset(iommu->dev,
+					sun50i_iommu_free_blocked_dt, iommu);
+}
+
+static void sun50i_iommu_put_group(void *data)
+{
+	iommu_group_put(data);
+}
+
+static int sun50i_iommu_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct sun50i_iommu *iommu;
+	int ret;
+
+	iommu = devm_kzalloc(dev, sizeof(*iommu), GFP_KERNEL);
+	if (!iommu)
+		return -ENOMEM;
+	iommu->dev = dev;
+	iommu->variant = of_device_get_match_data(dev);
+	spin_lock_init(&iommu->lock);
+
+	iommu->base = devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(iommu->base))
+		return dev_err_probe(dev, PTR_ERR(iommu->base),
+				     "cannot map registers\n");
+	iommu->irq = platform_get_irq(pdev, 0);
+	if (iommu->irq < 0)
+		return iommu->irq;
+	iommu->clk = devm_clk_get(dev, NULL);
+	if (IS_ERR(iommu->clk))
+		return dev_err_probe(dev, PTR_ERR(iommu->clk),
+				     "cannot get bus clock\n");
+	iommu->reset = devm_reset_control_get_exclusive(dev, NULL);
+	if (IS_ERR(iommu->reset))
+		return dev_err_probe(dev, PTR_ERR(iommu->reset),
+				     "cannot get reset\n");
+
+	/* The walker and every table address are 32-bit. */
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
+	if (ret)
+		return dev_err_probe(dev, ret, "no 32-bit DMA\n");
+	ret = sun50i_iommu_alloc_blocked_dt(iommu);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot allocate tables\n");
+
+	iommu->group = iommu_group_alloc();
+	if (IS_ERR(iommu->group))
+		return dev_err_probe(dev, PTR_ERR(iommu->group),
+				     "cannot allocate group\n");
+	ret = devm_add_action_or_reset(dev, sun50i_iommu_put_group,
+				       iommu->group);
+	if (ret)
+		return ret;
+
+	ret = sun50i_iommu_power_on(iommu);
+	if (ret)
+		return ret;
+
+	ret = devm_request_threaded_irq(dev, iommu->irq, NULL, sun50i_iommu_irq,
+					IRQF_ONESHOT, dev_name(dev), iommu);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot request IRQ\n");
+
+	platform_set_drvdata(pdev, iommu);
+	ret = iommu_device_sysfs_add(&iommu->iommu, dev, NULL, "%s",
+				     dev_name(dev));
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot add to sysfs\n");
+	ret = iommu_device_register(&iommu->iommu, &sun50i_iommu_ops, dev);
+	if (ret) {
+		iommu_device_sysfs_remove(&iommu->iommu);
+		return dev_err_probe(dev, ret, "cannot register\n");
+	}
+	return 0;
+}
+
+static void sun50i_iommu_remove(struct platform_device *pdev)
+{
+	struct sun50i_iommu *iommu = platform_get_drvdata(pdev);
+
+	iommu_device_unregister(&iommu->iommu);
+	iommu_device_sysfs_remove(&iommu->iommu);
+}
+
+VISIBLE_IF_KUNIT const struct sun50i_iommu_variant sun50i_h6_iommu_variant = {
+	.num_masters		= 6,
+	.prefetch_masters	= GENMASK(5, 0),
+};
+EXPORT_SYMBOL_IF_KUNIT(sun50i_h6_iommu_variant);
+
+/* Allwinner's H616 kernels keep prefetch off on this generation. */
+static const struct sun50i_iommu_variant sun50i_h616_iommu_variant = {
+	.num_masters		= 7,
+	.prefetch_masters	= 0,
+};
+
+static const struct of_device_id sun50i_iommu_of_match[] = {
+	{ .compatible = "allwinner,sun50i-h6-iommu",
+	  .data = &sun50i_h6_iommu_variant },
+	{ .compatible = "allwinner,sun50i-h616-iommu",
+	  .data = &sun50i_h616_iommu_variant },
+	{ /* sentinel */ }
+};
+MODULE_DEVICE_TABLE(of, sun50i_iommu_of_match);
+
+static struct platform_driver sun50i_iommu_driver = {
+	.driver = {
+		.name		= "sun50i-iommu",
+		.of_match_table	= sun50i_iommu_of_match,
+	},
+	.probe	= sun50i_iommu_probe,
+	.remove	= sun50i_iommu_remove,
+};
+module_platform_driver(sun50i_iommu_driver);
+
+MODULE_DESCRIPTION("Allwinner H6/H616 IOMMU driver");
+MODULE_LICENSE("GPL");
