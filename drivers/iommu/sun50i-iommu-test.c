@@ -1,0 +1,1002 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for the Allwinner H6/H616 IOMMU driver: table formats, the
+ * page-table code, TLB maintenance requests and allocation failures, on a
+ * software-only instance whose register procedures are recorded instead of
+ * executed.
+ */
+
+#include <kunit/device.h>
+#include <kunit/static_stub.h>
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/dma-mapping.h>
+#include <linux/kthread.h>
+#include <linux/prandom.h>
+#include <linux/sched.h>
+#include <linux/sizes.h>
+#include <linux/vmalloc.h>
+
+#include "iommu-pages.h"
+#include "sun50i-iommu.h"
+
+#define MAX_REQS	64
+
+enum req_type { REQ_TLB_IVLD, REQ_PC_IVLD, REQ_FLUSH, REQ_CLEAN };
+
+struct req {
+	enum req_type type;
+	u64 addr;
+	u64 arg;
+};
+
+/**
+ * struct test_ctx - one test's instance, domain and records
+ * @iommu: a software-only IOMMU instance
+ * @domain: a paging domain of it
+ * @reqs: recorded maintenance requests, in order
+ * @nr_reqs: number of entries in @reqs
+ * @gather: the gather a test is syncing, checked while invalidating
+ * @freelist_at_pc_ivld: number of pages on @gather's freelist at each PTW
+ *	cache invalidation
+ * @fail_at: the allocation call to fail (1-based), 0 for none
+ * @calls: allocation calls so far
+ * @live_maps: table mappings made and not yet undone
+ * @lock: protects @calls and @live_maps, which the concurrency test's
+ *	threads update too
+ */
+struct test_ctx {
+	struct sun50i_iommu iommu;
+	struct iommu_domain *domain;
+	struct req reqs[MAX_REQS];
+	unsigned int nr_reqs;
+	struct iommu_iotlb_gather *gather;
+	int freelist_at_pc_ivld;
+	unsigned int fail_at;
+	unsigned int calls;
+	long live_maps;
+	/* Protects calls and live_maps. */
+	spinlock_t lock;
+};
+
+static struct test_ctx *ctx_of(struct kunit *test)
+{
+	return test->priv;
+}
+
+static void record(struct kunit *test, enum req_type type, u64 addr, u64 arg)
+{
+	struct test_ctx *ctx = ctx_of(test);
+
+	KUNIT_ASSERT_LT(test, ctx->nr_reqs, MAX_REQS);
+	ctx->reqs[ctx->nr_reqs++] = (struct req){ type, addr, arg };
+}
+
+static int fake_tlb_ivld(struct sun50i_iommu *iommu, u32 iova, u32 mask)
+{
+	record(kunit_get_current_test(), REQ_TLB_IVLD, iova, mask);
+	return 0;
+}
+
+static int fake_pc_ivld(struct sun50i_iommu *iommu, u32 iova)
+{
+	struct kunit *test = kunit_get_current_test();
+	struct test_ctx *ctx = ctx_of(test);
+
+	if (ctx->gather)
+		ctx->freelist_at_pc_ivld = list_count_nodes(&ctx->gather->freelist);
+	record(test, REQ_PC_IVLD, iova, 0);
+	return 0;
+}
+
+static int fake_tlb_flush(struct sun50i_iommu *iommu)
+{
+	record(kunit_get_current_test(), REQ_FLUSH, 0, 0);
+	return 0;
+}
+
+static int fake_program(struct sun50i_iommu *iommu)
+{
+	return 0;
+}
+
+static void record_clean(struct device *dev, dma_addr_t dma, size_t size)
+{
+	record(kunit_get_current_test(), REQ_CLEAN, dma, size);
+	dma_sync_single_for_device(dev, dma, size, DMA_TO_DEVICE);
+}
+
+/* Allocation seams: count calls, fail the chosen one, track mappings. */
+static bool fail_now(struct test_ctx *ctx)
+{
+	bool fail;
+
+	spin_lock(&ctx->lock);
+	fail = ++ctx->calls == ctx->fail_at;
+	spin_unlock(&ctx->lock);
+	return fail;
+}
+
+static struct sun50i_iommu_domain *counted_domain_zalloc(void)
+{
+	struct test_ctx *ctx = ctx_of(kunit_get_current_test());
+
+	if (fail_now(ctx))
+		return NULL;
+	return kzalloc(sizeof(struct sun50i_iommu_domain), GFP_KERNEL);
+}
+
+static void *counted_table_alloc(gfp_t gfp, unsigned int order)
+{
+	struct test_ctx *ctx = ctx_of(kunit_get_current_test());
+
+	if (fail_now(ctx))
+		return NULL;
+	return iommu_alloc_pages(gfp | GFP_DMA32, order);
+}
+
+static dma_addr_t counted_table_map(struct device *dev, void *table,
+				    size_t size)
+{
+	struct test_ctx *ctx = ctx_of(kunit_get_current_test());
+	dma_addr_t dma;
+
+	if (fail_now(ctx))
+		return DMA_MAPPING_ERROR;
+	dma = dma_map_single(dev, table, size, DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, dma))
+		return DMA_MAPPING_ERROR;
+	spin_lock(&ctx->lock);
+	ctx->live_maps++;
+	spin_unlock(&ctx->lock);
+	return dma;
+}
+
+static void counted_table_unmap(struct device *dev, dma_addr_t dma,
+				size_t size)
+{
+	struct test_ctx *ctx = ctx_of(kunit_get_current_test());
+
+	dma_unmap_single(dev, dma, size, DMA_TO_DEVICE);
+	spin_lock(&ctx->lock);
+	ctx->live_maps--;
+	spin_unlock(&ctx->lock);
+}
+
+static void count_table_memory(struct kunit *test)
+{
+	kunit_activate_static_stub(test, sun50i_domain_zalloc,
+				   counted_domain_zalloc);
+	kunit_activate_static_stub(test, sun50i_table_alloc,
+				   counted_table_alloc);
+	kunit_activate_static_stub(test, sun50i_table_map, counted_table_map);
+	kunit_activate_static_stub(test, sun50i_table_unmap,
+				   counted_table_unmap);
+}
+
+/* Record the register procedures of an instance that has @domain installed. */
+static void install(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+
+	kunit_activate_static_stub(test, sun50i_iommu_tlb_ivld, fake_tlb_ivld);
+	kunit_activate_static_stub(test, sun50i_iommu_pc_ivld, fake_pc_ivld);
+	kunit_activate_static_stub(test, sun50i_iommu_tlb_flush,
+				   fake_tlb_flush);
+	kunit_activate_static_stub(test, sun50i_iommu_program, fake_program);
+	ctx->iommu.installed = ctx->domain;
+}
+
+static int sun50i_test_init(struct kunit *test)
+{
+	struct test_ctx *ctx;
+	struct device *dev;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	test->priv = ctx;
+	spin_lock_init(&ctx->lock);
+
+	dev = kunit_device_register(test, "sun50i-iommu-test");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	dev->dma_mask = &dev->coherent_dma_mask;
+	KUNIT_ASSERT_EQ(test, dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32)),
+			0);
+
+	/*
+	 * Registers are plain memory: the procedures that wait for the
+	 * hardware are stubbed, the other writes land here.
+	 */
+	ctx->iommu.base = (void __force __iomem *)kunit_kzalloc(test, SZ_1K,
+								 GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, (void __force *)ctx->iommu.base);
+	ctx->iommu.dev = dev;
+	ctx->iommu.variant = &sun50i_h6_iommu_variant;
+	spin_lock_init(&ctx->iommu.lock);
+
+	count_table_memory(test);
+	ctx->domain = sun50i_iommu_domain_alloc(&ctx->iommu);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx->domain);
+	return 0;
+}
+
+static void sun50i_test_exit(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+
+	if (ctx->domain) {
+		ctx->iommu.installed = NULL;
+		ctx->domain->ops->free(ctx->domain);
+		/* Every table mapping made for the domain was undone. */
+		KUNIT_EXPECT_EQ(test, ctx->live_maps, 0);
+	}
+}
+
+static struct sun50i_iommu_domain *dom_of(struct kunit *test)
+{
+	return to_sun50i_domain(ctx_of(test)->domain);
+}
+
+/* Map like iommu_map(): call map_pages until done, undo all on error. */
+static int map(struct kunit *test, u32 iova, phys_addr_t pa, size_t size,
+	       int prot)
+{
+	struct iommu_domain *domain = ctx_of(test)->domain;
+	size_t done = 0;
+	int ret = 0;
+
+	while (done < size) {
+		size_t mapped = 0;
+
+		ret = domain->ops->map_pages(domain, iova + done, pa + done,
+					     SZ_4K, (size - done) / SZ_4K, prot,
+					     GFP_KERNEL, &mapped);
+		done += mapped;
+		if (!ret && !mapped)
+			ret = -EIO;
+		if (ret)
+			break;
+	}
+	if (ret && done) {
+		struct iommu_iotlb_gather gather;
+		size_t undone = 0;
+
+		iommu_iotlb_gather_init(&gather);
+		while (undone < done)
+			undone += domain->ops->unmap_pages(domain,
+							   iova + undone,
+							   SZ_4K,
+							   (done - undone) / SZ_4K,
+							   &gather);
+		domain->ops->iotlb_sync(domain, &gather);
+	}
+	return ret;
+}
+
+/* Unmap like iommu_unmap(): stop at the first hole, then sync. */
+static size_t unmap(struct kunit *test, u32 iova, size_t size)
+{
+	struct iommu_domain *domain = ctx_of(test)->domain;
+	struct iommu_iotlb_gather gather;
+	size_t done = 0, n;
+
+	iommu_iotlb_gather_init(&gather);
+	while (done < size) {
+		n = domain->ops->unmap_pages(domain, iova + done, SZ_4K,
+					     (size - done) / SZ_4K, &gather);
+		if (!n)
+			break;
+		done += n;
+	}
+	domain->ops->iotlb_sync(domain, &gather);
+	return done;
+}
+
+static phys_addr_t lookup(struct kunit *test, u64 iova)
+{
+	struct iommu_domain *domain = ctx_of(test)->domain;
+
+	return domain->ops->iova_to_phys(domain, iova);
+}
+
+static unsigned int live_table_pages(struct kunit *test)
+{
+	struct sun50i_iommu_domain *dom = dom_of(test);
+	unsigned int g, n = 0;
+
+	for (g = 0; g < SUN50I_PT_GROUPS; g++)
+		n += atomic64_read(&dom->slots[g]) != 0;
+	return n;
+}
+
+static unsigned int valid_dtes(struct kunit *test)
+{
+	struct sun50i_iommu_domain *dom = dom_of(test);
+	unsigned int i, n = 0;
+
+	for (i = 0; i < SUN50I_DT_ENTRIES; i++)
+		n += sun50i_dte_valid(dom->dt[i]);
+	return n;
+}
+
+static void expect_mapped(struct kunit *test, u32 iova, phys_addr_t pa,
+			  size_t size)
+{
+	size_t off;
+
+	for (off = 0; off < size; off += SZ_4K)
+		KUNIT_EXPECT_EQ_MSG(test, lookup(test, iova + off + 0x123),
+				    pa + off + 0x123, "iova %#x",
+				    (u32)(iova + off));
+}
+
+static void expect_unmapped(struct kunit *test, u32 iova, size_t size)
+{
+	size_t off;
+
+	for (off = 0; off < size; off += SZ_4K)
+		KUNIT_EXPECT_EQ_MSG(test, lookup(test, iova + off), 0,
+				    "iova %#x", (u32)(iova + off));
+}
+
+/* Table formats */
+
+static void test_pte_encoding(struct kunit *test)
+{
+	static const struct {
+		int prot;
+		enum sun50i_iommu_aci aci;
+	} perms[] = {
+		{ IOMMU_READ | IOMMU_WRITE, SUN50I_ACI_RW },
+		{ IOMMU_READ, SUN50I_ACI_RD },
+		{ IOMMU_WRITE, SUN50I_ACI_WR },
+		{ 0, SUN50I_ACI_NONE },
+		{ IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE, SUN50I_ACI_RW },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(perms); i++) {
+		enum sun50i_iommu_aci aci = sun50i_prot_to_aci(perms[i].prot);
+		u32 pte = sun50i_mk_pte(0xfedcb000, aci);
+
+		KUNIT_EXPECT_EQ(test, aci, perms[i].aci);
+		KUNIT_EXPECT_NE(test, aci, 0);
+		KUNIT_EXPECT_TRUE(test, sun50i_pte_valid(pte));
+		KUNIT_EXPECT_EQ(test, sun50i_pte_page_addr(pte), 0xfedcb000);
+		KUNIT_EXPECT_EQ(test, sun50i_pte_aci(pte), aci);
+		/* Bits 3:2 and 11:8 are reserved, bit 0 too. */
+		KUNIT_EXPECT_EQ(test, pte & 0xf0d, 0);
+		KUNIT_EXPECT_EQ(test, pte, 0xfedcb002 | aci << 4);
+	}
+	/* The four ACIs are distinct. */
+	KUNIT_EXPECT_NE(test, SUN50I_ACI_RD, SUN50I_ACI_WR);
+	KUNIT_EXPECT_FALSE(test, sun50i_pte_valid(0));
+	KUNIT_EXPECT_FALSE(test, sun50i_pte_valid(0xfffff0fd));
+}
+
+static void test_dte_encoding(struct kunit *test)
+{
+	u32 dte = sun50i_mk_dte(0x8765a400);
+
+	KUNIT_EXPECT_EQ(test, dte, 0x8765a401);
+	KUNIT_EXPECT_TRUE(test, sun50i_dte_valid(dte));
+	KUNIT_EXPECT_EQ(test, sun50i_dte_pt_addr(dte), 0x8765a400);
+	KUNIT_EXPECT_FALSE(test, sun50i_dte_valid(0));
+	KUNIT_EXPECT_FALSE(test, sun50i_dte_valid(0x8765a402));
+	KUNIT_EXPECT_FALSE(test, sun50i_dte_valid(0x8765a403));
+}
+
+static void test_iova_split(struct kunit *test)
+{
+	static const struct {
+		u32 iova, dte, pte;
+	} cases[] = {
+		{ 0x00000000, 0, 0 },
+		{ 0x00000fff, 0, 0 },
+		{ 0x00001000, 0, 1 },
+		{ 0x000fffff, 0, 255 },
+		{ 0x00100000, 1, 0 },
+		{ 0x12345678, 0x123, 0x45 },
+		{ 0xffefffff, 4094, 255 },
+		{ 0xfff00000, 4095, 0 },
+		{ 0xffffffff, 4095, 255 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		KUNIT_EXPECT_EQ(test, sun50i_iova_dte_index(cases[i].iova),
+				cases[i].dte);
+		KUNIT_EXPECT_EQ(test, sun50i_iova_pte_index(cases[i].iova),
+				cases[i].pte);
+	}
+}
+
+/* Map, translate, unmap */
+
+static void test_map_one_page(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, map(test, 0x10000000, 0x45678000, SZ_4K,
+				  IOMMU_READ | IOMMU_WRITE), 0);
+	expect_mapped(test, 0x10000000, 0x45678000, SZ_4K);
+	expect_unmapped(test, 0x10001000, SZ_4K);
+	expect_unmapped(test, 0x0ffff000, SZ_4K);
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x10000000, SZ_4K), SZ_4K);
+	expect_unmapped(test, 0x10000000, SZ_4K);
+}
+
+static void test_map_run_in_one_table(struct kunit *test)
+{
+	struct iommu_domain *domain = ctx_of(test)->domain;
+	size_t mapped = 0;
+
+	/* One call maps the whole run: it ends inside the Page Table. */
+	KUNIT_ASSERT_EQ(test, domain->ops->map_pages(domain, 0x20010000,
+						     0x50000000, SZ_4K, 64,
+						     IOMMU_READ, GFP_KERNEL,
+						     &mapped), 0);
+	KUNIT_EXPECT_EQ(test, mapped, 64 * SZ_4K);
+	expect_mapped(test, 0x20010000, 0x50000000, 64 * SZ_4K);
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x20010000, 64 * SZ_4K), 64 * SZ_4K);
+	expect_unmapped(test, 0x20010000, 64 * SZ_4K);
+}
+
+static void test_map_run_across_tables(struct kunit *test)
+{
+	struct iommu_domain *domain = ctx_of(test)->domain;
+	/* 8 MiB + 8 KiB from 4 KiB below a 4 MiB boundary: 10 Page Tables. */
+	u32 iova = 0x303ff000;
+	size_t size = SZ_8M + SZ_8K, mapped = 0;
+
+	/* A run stops short at the end of its Page Table... */
+	KUNIT_ASSERT_EQ(test, domain->ops->map_pages(domain, iova, 0x60000000,
+						     SZ_4K, size / SZ_4K,
+						     IOMMU_WRITE, GFP_KERNEL,
+						     &mapped), 0);
+	KUNIT_EXPECT_EQ(test, mapped, SZ_4K);
+	KUNIT_EXPECT_EQ(test, unmap(test, iova, SZ_4K), SZ_4K);
+
+	/* ...and a caller's loop maps it all. */
+	KUNIT_ASSERT_EQ(test, map(test, iova, 0x60000000, size, IOMMU_WRITE), 0);
+	expect_mapped(test, iova, 0x60000000, size);
+	KUNIT_EXPECT_EQ(test, valid_dtes(test), 10);
+	KUNIT_EXPECT_EQ(test, unmap(test, iova, size), size);
+	expect_unmapped(test, iova, size);
+}
+
+static void test_map_top_of_space(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, map(test, 0xffffc000, 0xfffe0000, 4 * SZ_4K,
+				  IOMMU_READ | IOMMU_WRITE), 0);
+	expect_mapped(test, 0xffffc000, 0xfffe0000, 4 * SZ_4K);
+	KUNIT_EXPECT_EQ(test, lookup(test, 0xffffffff), 0xfffe3fff);
+	/* Beyond the 32-bit space there is nothing. */
+	KUNIT_EXPECT_EQ(test, lookup(test, 0x100000000ULL), 0);
+	KUNIT_EXPECT_EQ(test, unmap(test, 0xffffc000, 4 * SZ_4K), 4 * SZ_4K);
+	expect_unmapped(test, 0xffffc000, 4 * SZ_4K);
+}
+
+static void test_overmap_fails(struct kunit *test)
+{
+	struct sun50i_iommu_domain *dom = dom_of(test);
+	u32 *before, *pt;
+	u64 slot;
+
+	KUNIT_ASSERT_EQ(test, map(test, 0x40008000, 0x70000000, 4 * SZ_4K,
+				  IOMMU_READ), 0);
+	slot = atomic64_read(&dom->slots[0x400 / SUN50I_PTS_PER_PAGE]);
+	pt = page_address(pfn_to_page(FIELD_GET(SUN50I_SLOT_PFN, slot)));
+	before = kunit_kmalloc(test, SUN50I_PT_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, before);
+	memcpy(before, pt, SUN50I_PT_SIZE);
+
+	/* Overlaps the last two live PTEs: nothing of it may be mapped. */
+	KUNIT_EXPECT_EQ(test, map(test, 0x40000000, 0x71000000, 12 * SZ_4K,
+				  IOMMU_READ | IOMMU_WRITE), -EEXIST);
+	KUNIT_EXPECT_MEMEQ(test, pt, before, SUN50I_PT_SIZE);
+	KUNIT_EXPECT_EQ(test,
+			atomic64_read(&dom->slots[0x400 / SUN50I_PTS_PER_PAGE]),
+			slot);
+	expect_unmapped(test, 0x40000000, 8 * SZ_4K);
+	expect_mapped(test, 0x40008000, 0x70000000, 4 * SZ_4K);
+	expect_unmapped(test, 0x4000c000, 4 * SZ_4K);
+
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x40008000, 4 * SZ_4K), 4 * SZ_4K);
+}
+
+static void test_overmap_of_new_table_frees_it(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+
+	KUNIT_ASSERT_EQ(test, map(test, 0x50400000, 0x70000000, SZ_4K,
+				  IOMMU_READ), 0);
+	/*
+	 * The first run needs a new table page, the second hits the live
+	 * PTE: the caller undoes the first run and its table page goes.
+	 */
+	KUNIT_EXPECT_EQ(test, map(test, 0x503ff000, 0x71000000, 2 * SZ_4K,
+				  IOMMU_READ), -EEXIST);
+	expect_unmapped(test, 0x503ff000, SZ_4K);
+	expect_mapped(test, 0x50400000, 0x70000000, SZ_4K);
+	KUNIT_EXPECT_EQ(test, live_table_pages(test), 1);
+	KUNIT_EXPECT_EQ(test, ctx->live_maps, 2);
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x50400000, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, live_table_pages(test), 0);
+}
+
+static void test_map_above_4g_fails(struct kunit *test)
+{
+#ifdef CONFIG_PHYS_ADDR_T_64BIT
+	KUNIT_EXPECT_EQ(test, map(test, 0x1000, BIT_ULL(32), SZ_4K, IOMMU_READ),
+			-EINVAL);
+#endif
+	/* A run that only ends above 4 GiB fails as a whole. */
+	KUNIT_EXPECT_EQ(test, map(test, 0x1000, 0xffffe000, 4 * SZ_4K,
+				  IOMMU_READ), -EINVAL);
+	expect_unmapped(test, 0x1000, 4 * SZ_4K);
+	KUNIT_EXPECT_EQ(test, live_table_pages(test), 0);
+}
+
+static void test_unmap_nothing(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x60000000, SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, unmap(test, 0xfffff000, SZ_4K), 0);
+	/* A hole next to live entries of the same Page Table. */
+	KUNIT_ASSERT_EQ(test, map(test, 0x60002000, 0x42000000, SZ_4K,
+				  IOMMU_READ), 0);
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x60001000, 2 * SZ_4K), 0);
+	expect_mapped(test, 0x60002000, 0x42000000, SZ_4K);
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x60002000, SZ_4K), SZ_4K);
+}
+
+static void test_partial_unmap(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, map(test, 0x70000000, 0x48000000, 8 * SZ_4K,
+				  IOMMU_READ | IOMMU_WRITE), 0);
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x70003000, 2 * SZ_4K), 2 * SZ_4K);
+	expect_mapped(test, 0x70000000, 0x48000000, 3 * SZ_4K);
+	expect_unmapped(test, 0x70003000, 2 * SZ_4K);
+	expect_mapped(test, 0x70005000, 0x48005000, 3 * SZ_4K);
+	/* An unmap stops at the first hole, like iommu_unmap(). */
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x70000000, 8 * SZ_4K), 3 * SZ_4K);
+	KUNIT_EXPECT_EQ(test, live_table_pages(test), 1);
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x70005000, 3 * SZ_4K), 3 * SZ_4K);
+	KUNIT_EXPECT_EQ(test, live_table_pages(test), 0);
+}
+
+/* Freeing */
+
+static void test_empty_table_freed_after_invalidation(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	struct iommu_domain *domain = ctx->domain;
+	struct iommu_iotlb_gather gather;
+	long maps;
+
+	KUNIT_ASSERT_EQ(test, map(test, 0x80100000, 0x43000000, 2 * SZ_4K,
+				  IOMMU_READ), 0);
+	install(test);
+	maps = ctx->live_maps;
+
+	iommu_iotlb_gather_init(&gather);
+	ctx->gather = &gather;
+	KUNIT_EXPECT_EQ(test, domain->ops->unmap_pages(domain, 0x80100000,
+						       SZ_4K, 2, &gather),
+			2 * SZ_4K);
+	/* Retired, off the DT, but not freed before the invalidation. */
+	KUNIT_EXPECT_EQ(test, live_table_pages(test), 0);
+	KUNIT_EXPECT_EQ(test, valid_dtes(test), 0);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&gather.freelist), 1);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reqs, 0);
+
+	domain->ops->iotlb_sync(domain, &gather);
+	/* The PTW cache was invalidated while the page was still held. */
+	KUNIT_EXPECT_EQ(test, ctx->freelist_at_pc_ivld, 1);
+	KUNIT_EXPECT_TRUE(test, list_empty(&gather.freelist));
+	KUNIT_EXPECT_EQ(test, ctx->live_maps, maps - 1);
+	ctx->gather = NULL;
+}
+
+static void test_only_dt_remains(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	static const u32 iovas[] = {
+		0x00000000, 0x00400000, 0x00500000, 0x7ff00000, 0x80000000,
+		0xa0123000, 0xfff00000,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(iovas); i++)
+		KUNIT_ASSERT_EQ(test, map(test, iovas[i], 0x50000000,
+					  32 * SZ_4K, IOMMU_READ), 0);
+	KUNIT_EXPECT_EQ(test, live_table_pages(test), 6);
+	for (i = 0; i < ARRAY_SIZE(iovas); i++)
+		KUNIT_EXPECT_EQ(test, unmap(test, iovas[i], 32 * SZ_4K),
+				32 * SZ_4K);
+	KUNIT_EXPECT_EQ(test, live_table_pages(test), 0);
+	KUNIT_EXPECT_EQ(test, valid_dtes(test), 0);
+	/* The Directory Table is the only table memory left. */
+	KUNIT_EXPECT_EQ(test, ctx->live_maps, 1);
+}
+
+/* Random operations against a shadow model */
+
+#define WINDOW_PAGES	(SZ_64M / SZ_4K)
+#define WINDOW_BASE	0xc0000000
+
+static void test_random_against_shadow(struct kunit *test)
+{
+	struct rnd_state rnd;
+	unsigned int op, mismatches = 0, p;
+	u32 *shadow;
+
+	shadow = vzalloc(WINDOW_PAGES * sizeof(*shadow));
+	KUNIT_ASSERT_NOT_NULL(test, shadow);
+	prandom_seed_state(&rnd, 0x5eed50);
+
+	for (op = 0; op < 10000; op++) {
+		u32 first = prandom_u32_state(&rnd) % WINDOW_PAGES;
+		u32 n = 1 + prandom_u32_state(&rnd) % 600;
+		u32 iova = WINDOW_BASE + first * SZ_4K;
+		bool busy = false;
+		u32 i;
+
+		n = min_t(u32, n, WINDOW_PAGES - first);
+		for (i = 0; i < n; i++)
+			busy |= shadow[first + i] != 0;
+
+		if (prandom_u32_state(&rnd) % 2) {
+			u32 pa = 0x40000000 + (prandom_u32_state(&rnd) % 0x3f000) * SZ_4K;
+			int ret = map(test, iova, pa, n * SZ_4K, IOMMU_READ);
+
+			if (ret != (busy ? -EEXIST : 0))
+				mismatches++;
+			for (i = 0; !ret && i < n; i++)
+				shadow[first + i] = pa + i * SZ_4K;
+		} else {
+			size_t expect = 0, done;
+
+			while (expect < n && shadow[first + expect])
+				expect++;
+			done = unmap(test, iova, n * SZ_4K);
+			if (done != expect * SZ_4K)
+				mismatches++;
+			for (i = 0; i < expect; i++)
+				shadow[first + i] = 0;
+		}
+		if (op % 1000 == 999) {
+			for (p = 0; p < WINDOW_PAGES; p++)
+				if (lookup(test, WINDOW_BASE + p * SZ_4K) !=
+				    shadow[p])
+					mismatches++;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, mismatches, 0);
+
+	for (p = 0; p < WINDOW_PAGES; p++)
+		if (shadow[p])
+			unmap(test, WINDOW_BASE + p * SZ_4K, SZ_4K);
+	KUNIT_EXPECT_EQ(test, live_table_pages(test), 0);
+	vfree(shadow);
+}
+
+/* Concurrency */
+
+#define THREADS		4
+#define STRIPE		(SZ_64K / SZ_4K)
+
+struct worker {
+	struct kunit *test;
+	unsigned int id;
+	unsigned int errors;
+	struct completion done;
+};
+
+/*
+ * Each worker owns every THREADS-th stripe of 16 pages of a 16 MiB window,
+ * so all workers share Page Tables and table pages while never touching
+ * the same PTE, and map and unmap them over and over.
+ */
+static int worker_fn(void *data)
+{
+	struct worker *w = data;
+	struct kunit *test = w->test;
+	unsigned int round, s;
+
+	/* Let the allocation seams account this thread's calls. */
+	current->kunit_test = test;
+	for (round = 0; round < 40; round++) {
+		for (s = w->id; s < SZ_16M / SZ_64K; s += THREADS) {
+			u32 iova = 0xd0000000 + s * SZ_64K;
+			u32 pa = 0x40000000 + s * SZ_64K;
+
+			if (map(test, iova, pa, SZ_64K, IOMMU_WRITE) ||
+			    lookup(test, iova + SZ_64K - 1) != pa + SZ_64K - 1)
+				w->errors++;
+		}
+		for (s = w->id; s < SZ_16M / SZ_64K; s += THREADS) {
+			u32 iova = 0xd0000000 + s * SZ_64K;
+
+			if (unmap(test, iova, SZ_64K) != SZ_64K ||
+			    lookup(test, iova))
+				w->errors++;
+		}
+	}
+	current->kunit_test = NULL;
+	complete(&w->done);
+	return 0;
+}
+
+static void test_concurrent_map_unmap(struct kunit *test)
+{
+	struct worker w[THREADS];
+	struct task_struct *t;
+	unsigned int i, errors = 0;
+
+	for (i = 0; i < THREADS; i++) {
+		w[i] = (struct worker){ .test = test, .id = i };
+		init_completion(&w[i].done);
+		t = kthread_run(worker_fn, &w[i], "sun50i-test-%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	}
+	for (i = 0; i < THREADS; i++) {
+		wait_for_completion(&w[i].done);
+		errors += w[i].errors;
+	}
+	KUNIT_EXPECT_EQ(test, errors, 0);
+	/* No table lost or leaked: only the Directory Table is left. */
+	KUNIT_EXPECT_EQ(test, live_table_pages(test), 0);
+	KUNIT_EXPECT_EQ(test, valid_dtes(test), 0);
+	KUNIT_EXPECT_EQ(test, ctx_of(test)->live_maps, 1);
+}
+
+/* Maintenance requests */
+
+static void expect_reqs(struct kunit *test, const struct req *want,
+			unsigned int n)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, ctx->nr_reqs, n);
+	for (i = 0; i < min(n, ctx->nr_reqs); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, ctx->reqs[i].type, want[i].type,
+				    "request %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, ctx->reqs[i].addr, want[i].addr,
+				    "request %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, ctx->reqs[i].arg, want[i].arg,
+				    "request %u", i);
+	}
+	ctx->nr_reqs = 0;
+}
+
+static void test_sync_map_requests(struct kunit *test)
+{
+	struct iommu_domain *domain = ctx_of(test)->domain;
+	static const struct req want[] = {
+		/* The page, and one neighbour each side, in aligned blocks. */
+		{ REQ_TLB_IVLD, 0x10002000, 0xffffe000 },
+		{ REQ_TLB_IVLD, 0x10004000, 0xfffff000 },
+		/* Its DTE, and one neighbour each side. */
+		{ REQ_PC_IVLD, 0x0ff00000 },
+		{ REQ_PC_IVLD, 0x10000000 },
+		{ REQ_PC_IVLD, 0x10100000 },
+	};
+	static const struct req want_run[] = {
+		/* [0x2fff000, 0x3202000) */
+		{ REQ_TLB_IVLD, 0x02fff000, 0xfffff000 },
+		{ REQ_TLB_IVLD, 0x03000000, 0xffe00000 },
+		{ REQ_TLB_IVLD, 0x03200000, 0xfffff000 },
+		{ REQ_PC_IVLD, 0x02f00000 },
+		{ REQ_PC_IVLD, 0x03000000 },
+		{ REQ_PC_IVLD, 0x03100000 },
+		{ REQ_PC_IVLD, 0x03200000 },
+	};
+	static const struct req want_top[] = {
+		{ REQ_TLB_IVLD, 0xffffe000, 0xffffe000 },
+		{ REQ_PC_IVLD, 0xffe00000 },
+		{ REQ_PC_IVLD, 0xfff00000 },
+	};
+	static const struct req want_flush[] = {
+		{ REQ_FLUSH },
+	};
+
+	install(test);
+	KUNIT_EXPECT_EQ(test, domain->ops->iotlb_sync_map(domain, 0x10003000,
+							  SZ_4K), 0);
+	expect_reqs(test, want, ARRAY_SIZE(want));
+	KUNIT_EXPECT_EQ(test, domain->ops->iotlb_sync_map(domain, 0x03000000,
+							  SZ_2M), 0);
+	expect_reqs(test, want_run, ARRAY_SIZE(want_run));
+	KUNIT_EXPECT_EQ(test, domain->ops->iotlb_sync_map(domain, 0xfffff000,
+							  SZ_4K), 0);
+	expect_reqs(test, want_top, ARRAY_SIZE(want_top));
+	/* Above the threshold, one flush does it all. */
+	KUNIT_EXPECT_EQ(test, domain->ops->iotlb_sync_map(domain, 0x08000000,
+							  SZ_32M), 0);
+	expect_reqs(test, want_flush, ARRAY_SIZE(want_flush));
+}
+
+static void test_iotlb_sync_requests(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	static const struct req want_ptes[] = {
+		/* Exactly the two pages; the Page Table stays. */
+		{ REQ_TLB_IVLD, 0x20002000, 0xffffe000 },
+	};
+	static const struct req want_table[] = {
+		/* The whole table page's span, and its four DTEs. */
+		{ REQ_TLB_IVLD, 0x20000000, 0xffc00000 },
+		{ REQ_PC_IVLD, 0x20000000 },
+		{ REQ_PC_IVLD, 0x20100000 },
+		{ REQ_PC_IVLD, 0x20200000 },
+		{ REQ_PC_IVLD, 0x20300000 },
+	};
+
+	KUNIT_ASSERT_EQ(test, map(test, 0x20000000, 0x50000000, 8 * SZ_4K,
+				  IOMMU_READ), 0);
+	install(test);
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x20002000, 2 * SZ_4K), 2 * SZ_4K);
+	expect_reqs(test, want_ptes, ARRAY_SIZE(want_ptes));
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x20000000, 2 * SZ_4K), 2 * SZ_4K);
+	ctx->nr_reqs = 0;
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x20004000, 4 * SZ_4K), 4 * SZ_4K);
+	expect_reqs(test, want_table, ARRAY_SIZE(want_table));
+}
+
+static void test_flush_all_requests(struct kunit *test)
+{
+	struct iommu_domain *domain = ctx_of(test)->domain;
+	static const struct req want[] = {
+		{ REQ_FLUSH },
+	};
+
+	install(test);
+	domain->ops->flush_iotlb_all(domain);
+	expect_reqs(test, want, ARRAY_SIZE(want));
+}
+
+static void test_no_requests_when_not_installed(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	struct iommu_domain *domain = ctx->domain;
+
+	install(test);
+	ctx->iommu.installed = NULL;
+	KUNIT_ASSERT_EQ(test, map(test, 0x1000, 0x50000000, SZ_4K, IOMMU_READ),
+			0);
+	KUNIT_EXPECT_EQ(test, domain->ops->iotlb_sync_map(domain, 0x1000,
+							  SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x1000, SZ_4K), SZ_4K);
+	domain->ops->flush_iotlb_all(domain);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reqs, 0);
+}
+
+static void test_cache_maintenance(struct kunit *test)
+{
+	struct sun50i_iommu_domain *dom = dom_of(test);
+	dma_addr_t pt;
+	u64 slot;
+	struct req want[2];
+
+	kunit_activate_static_stub(test, sun50i_table_clean, record_clean);
+
+	/* DTE 0x301 is the second Page Table of its table page. */
+	KUNIT_ASSERT_EQ(test, map(test, 0x30110000, 0x50000000, 16 * SZ_4K,
+				  IOMMU_READ), 0);
+	slot = atomic64_read(&dom->slots[0x301 / SUN50I_PTS_PER_PAGE]);
+	pt = (dma_addr_t)FIELD_GET(SUN50I_SLOT_BUS_PFN, slot) << 12;
+	want[0] = (struct req){ REQ_CLEAN, dom->dt_dma + 0x301 * 4, 4 };
+	want[1] = (struct req){ REQ_CLEAN, pt + (256 + 0x10) * 4, 16 * 4 };
+	/* One clean of the new DTE, one of the whole run of PTEs. */
+	expect_reqs(test, want, 2);
+
+	KUNIT_ASSERT_EQ(test, map(test, 0x30120000, 0x51000000, 32 * SZ_4K,
+				  IOMMU_READ), 0);
+	want[0] = (struct req){ REQ_CLEAN, pt + (256 + 0x20) * 4, 32 * 4 };
+	expect_reqs(test, want, 1);
+
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x30118000, 40 * SZ_4K), 40 * SZ_4K);
+	want[0] = (struct req){ REQ_CLEAN, pt + (256 + 0x18) * 4, 40 * 4 };
+	expect_reqs(test, want, 1);
+
+	/* Retiring the table page cleans its four DTEs at once. */
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x30110000, 8 * SZ_4K), 8 * SZ_4K);
+	want[0] = (struct req){ REQ_CLEAN, pt + (256 + 0x10) * 4, 8 * 4 };
+	want[1] = (struct req){ REQ_CLEAN, dom->dt_dma + 0x300 * 4, 16 };
+	expect_reqs(test, want, 2);
+}
+
+/* Allocation failures */
+
+static void test_domain_alloc_failures(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	struct iommu_domain *domain;
+	unsigned int point;
+
+	/* Domain bookkeeping, Directory Table, its mapping. */
+	for (point = 1; point <= 3; point++) {
+		ctx->calls = 0;
+		ctx->fail_at = point;
+		domain = sun50i_iommu_domain_alloc(&ctx->iommu);
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR_OR_ZERO(domain), -ENOMEM,
+				    "allocation point %u", point);
+		KUNIT_EXPECT_EQ_MSG(test, ctx->calls, point,
+				    "allocation point %u", point);
+		if (!IS_ERR(domain))
+			domain->ops->free(domain);
+	}
+	/* The one domain of the fixture still holds its Directory Table. */
+	KUNIT_EXPECT_EQ(test, ctx->live_maps, 1);
+	ctx->fail_at = 0;
+}
+
+static void test_map_alloc_failures(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	unsigned int point;
+
+	/* A table page, its mapping. */
+	for (point = 1; point <= 2; point++) {
+		ctx->calls = 0;
+		ctx->fail_at = point;
+		KUNIT_EXPECT_EQ_MSG(test, map(test, 0x90000000, 0x50000000,
+					      SZ_4K, IOMMU_READ), -ENOMEM,
+				    "allocation point %u", point);
+		KUNIT_EXPECT_EQ(test, ctx->calls, point);
+		KUNIT_EXPECT_EQ(test, live_table_pages(test), 0);
+		KUNIT_EXPECT_EQ(test, valid_dtes(test), 0);
+		KUNIT_EXPECT_EQ(test, ctx->live_maps, 1);
+		expect_unmapped(test, 0x90000000, SZ_4K);
+	}
+
+	/* Failing in the second table of a run undoes the first. */
+	ctx->calls = 0;
+	ctx->fail_at = 3;
+	KUNIT_EXPECT_EQ(test, map(test, 0x903ff000, 0x50000000, 2 * SZ_4K,
+				  IOMMU_READ), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, live_table_pages(test), 0);
+	KUNIT_EXPECT_EQ(test, ctx->live_maps, 1);
+	expect_unmapped(test, 0x903ff000, 2 * SZ_4K);
+	ctx->fail_at = 0;
+}
+
+static struct kunit_case sun50i_iommu_test_cases[] = {
+	KUNIT_CASE(test_pte_encoding),
+	KUNIT_CASE(test_dte_encoding),
+	KUNIT_CASE(test_iova_split),
+	KUNIT_CASE(test_map_one_page),
+	KUNIT_CASE(test_map_run_in_one_table),
+	KUNIT_CASE(test_map_run_across_tables),
+	KUNIT_CASE(test_map_top_of_space),
+	KUNIT_CASE(test_overmap_fails),
+	KUNIT_CASE(test_overmap_of_new_table_frees_it),
+	KUNIT_CASE(test_map_above_4g_fails),
+	KUNIT_CASE(test_unmap_nothing),
+	KUNIT_CASE(test_partial_unmap),
+	KUNIT_CASE(test_empty_table_freed_after_invalidation),
+	KUNIT_CASE(test_only_dt_remains),
+	KUNIT_CASE_SLOW(test_random_against_shadow),
+	KUNIT_CASE_SLOW(test_concurrent_map_unmap),
+	KUNIT_CASE(test_sync_map_requests),
+	KUNIT_CASE(test_iotlb_sync_requests),
+	KUNIT_CASE(test_flush_all_requests),
+	KUNIT_CASE(test_no_requests_when_not_installed),
+	KUNIT_CASE(test_cache_maintenance),
+	KUNIT_CASE(test_domain_alloc_failures),
+	KUNIT_CASE(test_map_alloc_failures),
+	{}
+};
+
+static struct kunit_suite sun50i_iommu_test_suite = {
+	.name = "sun50i-iommu",
+	.init = sun50i_test_init,
+	.exit = sun50i_test_exit,
+	.test_cases = sun50i_iommu_test_cases,
+};
+
+kunit_test_suites(&sun50i_iommu_test_suite);
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_DESCRIPTION("KUnit tests for the Allwinner H6/H616 IOMMU driver");
+MODULE_LICENSE("GPL");
