@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+# sun50i-iommu: our Allwinner H6/H616 IOMMU driver, as a Linux 6.12 series.
+# `make help` lists the targets.
+
+T := tooling
+
+.PHONY: all help deps tree build series lint check kunit emulator qtest clean
+
+all: deps tree build series ## everything: packages, tree, Image + DTBs, series
+	@echo "outputs:"
+	@echo "  kernel tree  build/linux (branch 'series')"
+	@echo "  Image        out/Image"
+	@echo "  DTBs         out/dtbs/"
+	@echo "  series       out/series/"
+
+help: ## this list
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk -F':.*## ' '{ printf "  %-10s %s\n", $$1, $$2 }'
+
+deps: ## install the Debian packages the project needs (as root)
+	@$(T)/deps.sh
+
+tree: deps ## prepare build/linux: base, mainline removal, our series
+	@$(T)/prepare-tree.sh
+
+build: tree ## the arm64 Image and every H6/H616 DTB, into out/
+	@$(T)/build.sh image
+
+series: tree ## export the series with a cover letter into out/series/
+	@$(T)/series.sh
+
+lint: deps ## static checks only: checkpatch, W=1, sparse, DT schema
+	@$(T)/check.sh lint
+
+kunit: tree ## the KUnit suite on arm64 in QEMU
+	@rm -f out/results
+	@$(T)/kunit.sh
+	@! grep -q '^FAIL' out/results
+
+emulator: deps ## build qemu-system-aarch64 with our H6 IOMMU model and board
+	@$(T)/emulator.sh
+
+qtest: emulator ## the model's self-test through QEMU's qtest protocol
+	@python3 $(T)/qtest-iommu.py
+
+check: deps ## every check and test; ends with "check: N passed, N failed"
+	@$(T)/check.sh
+
+clean: ## remove build/ and out/ (the download cache stays)
+	rm -rf build out

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Kernel builds in the prepared tree, each in its own O= directory.
+#
+#   build.sh image          arm64 Image, modules and the H6/H616 DTBs
+#   build.sh warnings       W=1 and sparse on our objects (arm64)
+#   build.sh compile-test A COMPILE_TEST build of our objects, A = x86_64|arm
+source "$(dirname "$0")/lib.sh"
+
+# configure DIR ARCH CROSS FRAGMENT: allnoconfig plus FRAGMENT, verified.
+configure() {
+	local dir=$1 arch=$2 cross=$3 frag=$4 line
+	mkdir -p "$dir"
+	if [ ! -f "$dir/.config" ] || [ "$frag" -nt "$dir/.config" ]; then
+		step "configuring $(basename "$dir") ($arch, allnoconfig + $(basename "$frag"))"
+		kmake "$dir" "$arch" "$cross" KCONFIG_ALLCONFIG="$frag" \
+			allnoconfig >/dev/null
+	fi
+	# No silent fallback: every option asked for must be set as asked.
+	while read -r line; do
+		case "$line" in ''|'#'*) continue ;; esac
+		grep -qx "$line" "$dir/.config" ||
+			die "$(basename "$dir"): $line did not stick (dependencies?)"
+	done <"$frag"
+}
+
+arm64_dtbs() {
+	(cd "$TREE/arch/arm64/boot/dts" &&
+		ls allwinner/sun50i-h6-*.dts allwinner/sun50i-h616-*.dts) |
+		sed 's/\.dts$/.dtb/'
+}
+
+case ${1:-} in
+image)
+	dir=$BUILD/arm64
+	configure "$dir" arm64 "$ARM64_CROSS" "$TOP/tooling/configs/arm64.config"
+	step "building the arm64 Image and DTBs in $dir"
+	kmake "$dir" arm64 "$ARM64_CROSS" Image $(arm64_dtbs)
+	mkdir -p "$OUT/dtbs"
+	cp "$dir/arch/arm64/boot/Image" "$OUT/Image"
+	for dtb in $(arm64_dtbs); do
+		cp "$dir/arch/arm64/boot/dts/$dtb" "$OUT/dtbs/"
+	done
+	;;
+warnings)
+	dir=$BUILD/arm64
+	configure "$dir" arm64 "$ARM64_CROSS" "$TOP/tooling/configs/arm64.config"
+	step "W=1 and sparse on drivers/iommu/sun50i-iommu.o"
+	kmake "$dir" arm64 "$ARM64_CROSS" W=1 C=2 drivers/iommu/sun50i-iommu.o
+	;;
+compile-test)
+	arch=${2:?arch}
+	case $arch in
+	x86_64) cross= ;;
+	arm) cross=$ARM32_CROSS ;;
+	*) die "unknown arch $arch" ;;
+	esac
+	dir=$BUILD/compile-test-$arch
+	configure "$dir" "$arch" "$cross" "$TOP/tooling/configs/compile-test.config"
+	step "COMPILE_TEST build of our objects for $arch (W=1, sparse)"
+	kmake "$dir" "$arch" "$cross" W=1 C=2 drivers/iommu/sun50i-iommu.o \
+		drivers/iommu/sun50i-iommu-test.o
+	;;
+*)
+	die "usage: build.sh image|warnings|compile-test ARCH"
+	;;
+esac

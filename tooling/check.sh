@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# check.sh [lint]: run every check (or only the static ones), record one
+# PASS/FAIL line per check or test case in $OUT/results, and end with
+# "check: N passed, N failed". Exits non-zero on any failure.
+source "$(dirname "$0")/lib.sh"
+
+mode=${1:-all}
+mkdir -p "$OUT/logs"
+rm -f "$RESULTS"
+
+# run NAME CMD...: one check; its output goes to $OUT/logs/NAME.log.
+run() {
+	local name=$1 log=$OUT/logs/$1.log
+	shift
+	step "check $name"
+	if "$@" >"$log" 2>&1; then
+		pass "$name"
+	else
+		fail "$name (see $log)"
+		tail -n 15 "$log" | sed 's/^/    /'
+	fi
+}
+
+# no_warnings NAME CMD...: like run, and our files must draw no warning.
+no_warnings() {
+	local name=$1 log=$OUT/logs/$1.log
+	shift
+	step "check $name"
+	if ! "$@" >"$log" 2>&1; then
+		fail "$name (build failed, see $log)"
+		tail -n 15 "$log" | sed 's/^/    /'
+	elif grep -E 'sun50i-iommu[^ ]*:[0-9]+:[0-9]+: (warning|error)' "$log"; then
+		fail "$name (warnings, see $log)"
+	else
+		pass "$name"
+	fi
+}
+
+run prepare-tree "$TOP/tooling/prepare-tree.sh"
+run series-export "$TOP/tooling/series.sh"
+run checkpatch "$TOP/tooling/check-series.sh" checkpatch
+run series-git-am "$TOP/tooling/check-series.sh" apply
+no_warnings w1-sparse-arm64 "$TOP/tooling/build.sh" warnings
+no_warnings compile-test-x86_64 "$TOP/tooling/build.sh" compile-test x86_64
+no_warnings compile-test-arm "$TOP/tooling/build.sh" compile-test arm
+"$TOP/tooling/check-dt.sh" "$TREE" "$BUILD/arm64" >"$OUT/logs/dt.log" 2>&1 || true
+grep -E '^(PASS|FAIL) ' "$OUT/logs/dt.log" | while read -r res name; do
+	if [ "$res" = PASS ]; then pass "dt-$name"; else fail "dt-$name"; fi
+done
+grep -q '^PASS ' "$OUT/logs/dt.log" || fail "dt (no result, see $OUT/logs/dt.log)"
+
+if [ "$mode" = all ]; then
+	run build-image "$TOP/tooling/build.sh" image
+	"$TOP/tooling/kunit.sh"
+	run emulator-build "$TOP/tooling/emulator.sh"
+	step "check the emulator's model (qtest)"
+	python3 "$TOP/tooling/qtest-iommu.py" >"$OUT/logs/qtest.log" 2>&1 || true
+	sed -n 's/^\(not \)\{0,1\}ok - \([^ ]*\).*/\1\2/p' "$OUT/logs/qtest.log" |
+		while read -r a b; do
+			if [ "$a" = not ]; then fail "qtest.$b"; else pass "qtest.$a"; fi
+		done
+	grep -qE '^[0-9]+ passed, 0 failed$' "$OUT/logs/qtest.log" ||
+		fail "qtest (see $OUT/logs/qtest.log)"
+fi
+
+passed=$(grep -c '^PASS ' "$RESULTS" || true)
+failed=$(grep -c '^FAIL ' "$RESULTS" || true)
+echo "check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
