@@ -217,6 +217,8 @@ static int sun50i_test_init(struct kunit *test)
 	count_table_memory(test);
 	ctx->domain = sun50i_iommu_domain_alloc(&ctx->iommu);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx->domain);
+	/* As the core does for what domain_alloc_paging() returns. */
+	ctx->domain->type = IOMMU_DOMAIN_UNMANAGED;
 	return 0;
 }
 
@@ -906,7 +908,47 @@ static void test_cache_maintenance(struct kunit *test)
 	expect_reqs(test, want, 2);
 }
 
-/* Allocation failures */
+/* Programming the hardware */
+
+static u32 reg(struct kunit *test, u32 off)
+{
+	return readl(ctx_of(test)->iommu.base + off);
+}
+
+static void test_program_registers(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	struct sun50i_iommu_domain *dom = dom_of(test);
+	unsigned int d;
+
+	/* The real procedure, on plain memory; only the flush is faked. */
+	kunit_activate_static_stub(test, sun50i_iommu_tlb_flush,
+				   fake_tlb_flush);
+	ctx->iommu.installed = ctx->domain;
+	KUNIT_ASSERT_EQ(test, sun50i_iommu_program(&ctx->iommu), 0);
+
+	/* Offsets and layouts from the hardware reference, section 3. */
+	KUNIT_EXPECT_EQ(test, reg(test, 0x050), dom->dt_dma);	/* TTB */
+	KUNIT_EXPECT_EQ(test, reg(test, 0x030), 0);		/* BYPASS */
+	KUNIT_EXPECT_EQ(test, reg(test, 0x020), 1);		/* ENABLE */
+	KUNIT_EXPECT_EQ(test, reg(test, 0x040), 1);		/* AUTO_GATING */
+	KUNIT_EXPECT_EQ(test, reg(test, 0x060), 0x0003003f);	/* TLB_ENABLE */
+	KUNIT_EXPECT_EQ(test, reg(test, 0x070), 0x3f);	/* TLB_PREFETCH */
+	KUNIT_EXPECT_EQ(test, reg(test, 0x100), 0x0003003f);	/* INT_ENABLE */
+	KUNIT_EXPECT_EQ(test, reg(test, 0x0d0), 0);		/* DM_AUT_OVWT */
+	/*
+	 * Permission domains, a set bit forbids: 1 read/write, 2 read-only
+	 * (write bits), 3 write-only (read bits), 4 and 5..15 nothing.
+	 */
+	KUNIT_EXPECT_EQ(test, reg(test, 0x0b0), 0x00000000);
+	KUNIT_EXPECT_EQ(test, reg(test, 0x0b4), 0x05550aaa);
+	for (d = 4; d < 16; d += 2)
+		KUNIT_EXPECT_EQ_MSG(test, reg(test, 0x0b0 + d * 2), 0x0fff0fff,
+				    "domains %u and %u", d, d + 1);
+	/* One flush, of everything the old table may have left. */
+	KUNIT_EXPECT_EQ(test, ctx->nr_reqs, 1);
+	KUNIT_EXPECT_EQ(test, ctx->reqs[0].type, REQ_FLUSH);
+}
 
 static void test_domain_alloc_failures(struct kunit *test)
 {
@@ -983,6 +1025,7 @@ static struct kunit_case sun50i_iommu_test_cases[] = {
 	KUNIT_CASE(test_flush_all_requests),
 	KUNIT_CASE(test_no_requests_when_not_installed),
 	KUNIT_CASE(test_cache_maintenance),
+	KUNIT_CASE(test_program_registers),
 	KUNIT_CASE(test_domain_alloc_failures),
 	KUNIT_CASE(test_map_alloc_failures),
 	{}
