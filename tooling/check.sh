@@ -19,6 +19,7 @@ run() {
 	else
 		fail "$name (see $log)"
 		tail -n 15 "$log" | sed 's/^/    /'
+		return 1
 	fi
 }
 
@@ -37,10 +38,21 @@ no_warnings() {
 	fi
 }
 
-run prepare-tree "$TOP/tooling/prepare-tree.sh"
-run series-export "$TOP/tooling/series.sh"
-run checkpatch "$TOP/tooling/check-series.sh" checkpatch
-run series-git-am "$TOP/tooling/check-series.sh" apply
+summary() {
+	passed=$(grep -c '^PASS ' "$RESULTS" || true)
+	failed=$(grep -c '^FAIL ' "$RESULTS" || true)
+	echo "check: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+}
+
+# Everything else checks the prepared tree: without it, stop here.
+if ! run prepare-tree "$TOP/tooling/prepare-tree.sh"; then
+	summary
+	exit 1
+fi
+run series-export "$TOP/tooling/series.sh" || true
+run checkpatch "$TOP/tooling/check-series.sh" checkpatch || true
+run series-git-am "$TOP/tooling/check-series.sh" apply || true
 no_warnings w1-sparse-arm64 "$TOP/tooling/build.sh" warnings
 no_warnings compile-test-x86_64 "$TOP/tooling/build.sh" compile-test x86_64
 no_warnings compile-test-arm "$TOP/tooling/build.sh" compile-test arm
@@ -51,9 +63,9 @@ done
 grep -q '^PASS ' "$OUT/logs/dt.log" || fail "dt (no result, see $OUT/logs/dt.log)"
 
 if [ "$mode" = all ]; then
-	run build-image "$TOP/tooling/build.sh" image
+	run build-image "$TOP/tooling/build.sh" image || true
 	"$TOP/tooling/kunit.sh"
-	run emulator-build "$TOP/tooling/emulator.sh"
+	run emulator-build "$TOP/tooling/emulator.sh" || true
 	step "check the emulator's model (qtest)"
 	python3 "$TOP/tooling/qtest-iommu.py" >"$OUT/logs/qtest.log" 2>&1 || true
 	sed -n 's/^\(not \)\{0,1\}ok - \([^ ]*\).*/\1\2/p' "$OUT/logs/qtest.log" |
@@ -64,7 +76,4 @@ if [ "$mode" = all ]; then
 		fail "qtest (see $OUT/logs/qtest.log)"
 fi
 
-passed=$(grep -c '^PASS ' "$RESULTS" || true)
-failed=$(grep -c '^FAIL ' "$RESULTS" || true)
-echo "check: $passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+summary
