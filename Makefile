@@ -4,7 +4,8 @@
 
 T := tooling
 
-.PHONY: all help deps tree build series lint check kunit emulator qtest clean
+.PHONY: all help deps tree build series lint check kunit emulator qtest run e2e \
+	e2e-mainline clean
 
 all: deps tree build series ## everything: packages, tree, Image + DTBs, series
 	@echo "outputs:"
@@ -42,6 +43,15 @@ emulator: deps ## build qemu-system-aarch64 with our H6 IOMMU model and board
 
 qtest: emulator ## the model's self-test through QEMU's qtest protocol
 	@python3 $(T)/qtest-iommu.py
+
+run: all ## make, then boot the emulated board: a DMA copy through the IOMMU
+	@$(T)/run.sh
+
+e2e: tree ## the end-to-end suite on the emulated board
+	@$(T)/e2e.sh
+
+e2e-mainline: tree ## the same suite on mainline's driver (the base tree)
+	@$(T)/e2e.sh mainline
 
 check: deps ## every check and test; ends with "check: N passed, N failed"
 	@$(T)/check.sh

@@ -74,6 +74,7 @@ if [ "$mode" = all ]; then
 		done
 	grep -qE '^[0-9]+ passed, 0 failed$' "$OUT/logs/qtest.log" ||
 		fail "qtest (see $OUT/logs/qtest.log)"
+	"$TOP/tooling/e2e.sh" || true
 fi
 
 summary

@@ -9,6 +9,8 @@ packages=(
 	cpio rsync xz-utils python3 python3-ply git ccache
 	# cross toolchains: arm64 target, 32-bit arm COMPILE_TEST
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf
+	# the emulated board's static /init
+	libc6-dev-arm64-cross
 	# maintainer checks
 	sparse coccinelle device-tree-compiler dt-schema yamllint
 	# KUnit and the emulated board

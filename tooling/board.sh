@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The emulated board (QEMU machine sun50i-h6-iommu-testbed): build what a
+# boot needs, and boot it.
+#
+#   board.sh build [ours|mainline]
+#       the kernel (ours: tooling/build.sh image; mainline: the tree's
+#       `base` tag in a worktree build/linux-mainline, built in
+#       build/arm64-mainline with the same config fragment), the board DTB
+#       against that tree's sun50i-h6.dtsi, the e2e test module, the static
+#       /init and the initramfs with the guest scripts (e2e/guest/*.e2e)
+#       -> out/board[-mainline]/
+#   board.sh boot ours|mainline SCRIPT LOGDIR [TIMEOUT]
+#       boot once, running e2e/guest/SCRIPT.e2e; the console goes to
+#       LOGDIR/console.log (and to stdout with BOARD_TEE=1), QEMU's guest
+#       errors (the IOMMU model's fault and audit lines) to LOGDIR/qemu.log.
+#       Exits 124 if the guest did not power off within TIMEOUT seconds.
+#
+# TREE, BUILD and OUT (lib.sh) and QEMU may point elsewhere, e.g. to run
+# the suite on a scratch copy of the tree:
+#   QEMU=out/qemu-system-aarch64 TREE=$PWD/build/linux-scratch \
+#   BUILD=$PWD/build/scratch OUT=$PWD/out/scratch tooling/e2e.sh
+source "$(dirname "$0")/lib.sh"
+
+QEMU=${QEMU:-$OUT/qemu-system-aarch64}
+NICE=${NICE:-10}
+
+variant_vars() {
+	case $1 in
+	ours)
+		vtree=$TREE
+		kdir=$BUILD/arm64
+		bdir=$OUT/board
+		image=$OUT/Image
+		;;
+	mainline)
+		vtree=$BUILD/linux-mainline
+		kdir=$BUILD/arm64-mainline
+		bdir=$OUT/board-mainline
+		image=$bdir/Image
+		;;
+	*) die "variant must be ours or mainline, not '$1'" ;;
+	esac
+}
+
+# The mainline tree: a worktree of $TREE at the tag `base`.
+mainline_tree() {
+	[ -d "$TREE/.git" ] || "$TOP/tooling/prepare-tree.sh"
+	if ! git -C "$vtree" rev-parse --git-dir >/dev/null 2>&1; then
+		step "worktree of the base (mainline driver and DT) in $vtree"
+		rm -rf "$vtree"
+		git -C "$TREE" worktree prune
+		git -C "$TREE" worktree add -q --detach "$vtree" refs/tags/base
+	fi
+	# Exactly the base, whatever happened to the worktree.
+	git -C "$vtree" checkout -q --detach refs/tags/base
+	git -C "$vtree" reset -q --hard refs/tags/base
+}
+
+# allnoconfig + the arm64 fragment in $kdir, every line verified (as
+# build.sh does for build/arm64).
+mainline_kernel() {
+	local frag=$TOP/tooling/configs/arm64.config line
+	mkdir -p "$kdir" "$bdir"
+	if [ ! -f "$kdir/.config" ] || [ "$frag" -nt "$kdir/.config" ]; then
+		step "configuring $(basename "$kdir") (allnoconfig + arm64.config)"
+		kmake "$kdir" arm64 "$ARM64_CROSS" KCONFIG_ALLCONFIG="$frag" \
+			allnoconfig >/dev/null
+	fi
+	while read -r line; do
+		case "$line" in '' | '#'*) continue ;; esac
+		grep -qx "$line" "$kdir/.config" ||
+			die "$(basename "$kdir"): $line did not stick"
+	done <"$frag"
+	step "building the mainline arm64 Image in $kdir"
+	TREE=$vtree kmake "$kdir" arm64 "$ARM64_CROSS" Image
+	cp "$kdir/arch/arm64/boot/Image" "$image"
+}
+
+build_dtb() {
+	local inc=$vtree/arch/arm64/boot/dts/allwinner
+	step "board DTB against $(basename "$vtree")'s sun50i-h6.dtsi"
+	cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp \
+		-I "$vtree/include" -I "$inc" \
+		-I "$vtree/scripts/dtc/include-prefixes" \
+		"$TOP/emulator/board/sun50i-h6-iommu-testbed.dts" \
+		-o "$bdir/board.dts.pp"
+	# The kernel's default dtc warning set for its own DTBs.
+	dtc -q -I dts -O dtb -Wno-interrupt_provider -Wno-unit_address_vs_reg \
+		-Wno-graph_child_address -Wno-avoid_unnecessary_addr_size \
+		-Wno-unique_unit_address -o "$bdir/board.dtb" "$bdir/board.dts.pp"
+}
+
+build_module() {
+	local mdir=$BUILD/e2e-module-$1
+	step "e2e test module against $(basename "$kdir")"
+	mkdir -p "$mdir"
+	rsync -a "$TOP/e2e/module/" "$mdir/"
+	# "modules" also writes the kernel's Module.symvers (no in-tree modules).
+	TREE=$vtree kmake "$kdir" arm64 "$ARM64_CROSS" modules >/dev/null
+	TREE=$vtree kmake "$kdir" arm64 "$ARM64_CROSS" -s M="$mdir" W=1 modules
+	cp "$mdir/sun50i_iommu_e2e.ko" "$bdir/"
+}
+
+build_initramfs() {
+	local tools=$BUILD/e2e-tools list=$bdir/initramfs.list f
+	step "static /init and the initramfs"
+	[ -f /usr/aarch64-linux-gnu/lib/libc.a ] ||
+		die "no arm64 C library: apt-get install libc6-dev-arm64-cross"
+	mkdir -p "$tools"
+	"${ARM64_CROSS}gcc" -static -Os -s -Wall -Wextra -o "$bdir/init" \
+		"$TOP/e2e/init/init.c"
+	[ "$tools/gen_init_cpio" -nt "$vtree/usr/gen_init_cpio.c" ] ||
+		gcc -O2 -o "$tools/gen_init_cpio" "$vtree/usr/gen_init_cpio.c"
+	{
+		echo "dir /dev 0755 0 0"
+		echo "nod /dev/console 0600 0 0 c 5 1"
+		echo "dir /proc 0755 0 0"
+		echo "dir /sys 0755 0 0"
+		echo "dir /e2e 0755 0 0"
+		echo "file /init $bdir/init 0755 0 0"
+		echo "file /sun50i_iommu_e2e.ko $bdir/sun50i_iommu_e2e.ko 0644 0 0"
+		for f in "$TOP"/e2e/guest/*.e2e; do
+			echo "file /e2e/$(basename "$f") $f 0644 0 0"
+		done
+	} >"$list"
+	"$tools/gen_init_cpio" "$list" >"$bdir/initramfs.cpio"
+}
+
+build() {
+	variant_vars "${1:-ours}"
+	# Builds share the machine: stay behind interactive work.
+	renice -n "$NICE" -p $$ >/dev/null
+	[ -x "$QEMU" ] || "$TOP/tooling/emulator.sh"
+	if [ "$1" = mainline ]; then
+		mainline_tree
+		mainline_kernel
+	else
+		[ -d "$TREE/.git" ] || "$TOP/tooling/prepare-tree.sh"
+		"$TOP/tooling/build.sh" image
+	fi
+	mkdir -p "$bdir"
+	build_dtb
+	build_module "$1"
+	build_initramfs
+}
+
+boot() {
+	local script=$2 logdir=$3 timeout=${4:-300} rc=0
+	variant_vars "$1"
+	for f in "$QEMU" "$image" "$bdir/board.dtb" "$bdir/initramfs.cpio"; do
+		[ -f "$f" ] || die "$f is missing: run tooling/board.sh build $1"
+	done
+	[ -f "$TOP/e2e/guest/$script.e2e" ] || die "no e2e/guest/$script.e2e"
+	mkdir -p "$logdir"
+	rm -f "$logdir/console.log" "$logdir/qemu.log"
+	set +e
+	timeout -k 10 "$timeout" "$QEMU" -M sun50i-h6-iommu-testbed -smp 2 \
+		-m 1G -kernel "$image" -dtb "$bdir/board.dtb" \
+		-initrd "$bdir/initramfs.cpio" \
+		-append "console=ttyS0,115200 earlycon printk.devkmsg=on panic=-1 e2e=$script" \
+		-display none -monitor none -serial stdio -no-reboot \
+		-d guest_errors -D "$logdir/qemu.log" </dev/null |
+		if [ "${BOARD_TEE:-0}" = 1 ]; then
+			tee "$logdir/console.log"
+		else
+			cat >"$logdir/console.log"
+		fi
+	rc=${PIPESTATUS[0]}
+	set -e
+	touch "$logdir/qemu.log"
+	return "$rc"
+}
+
+case ${1:-} in
+build) build "${2:-ours}" ;;
+boot) [ $# -ge 4 ] || die "usage: board.sh boot ours|mainline SCRIPT LOGDIR [TIMEOUT]"
+	boot "$2" "$3" "$4" "${5:-}" ;;
+*) die "usage: board.sh build [ours|mainline] | boot VARIANT SCRIPT LOGDIR [TIMEOUT]" ;;
+esac
