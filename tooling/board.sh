@@ -57,21 +57,11 @@ mainline_tree() {
 	git -C "$vtree" reset -q --hard refs/tags/base
 }
 
-# allnoconfig + the arm64 fragment in $kdir, every line verified (as
-# build.sh does for build/arm64).
+# The mainline kernel: the same configuration as ours, in its own O= dir.
 mainline_kernel() {
-	local frag=$TOP/tooling/configs/arm64.config line
-	mkdir -p "$kdir" "$bdir"
-	if [ ! -f "$kdir/.config" ] || [ "$frag" -nt "$kdir/.config" ]; then
-		step "configuring $(basename "$kdir") (allnoconfig + arm64.config)"
-		kmake "$kdir" arm64 "$ARM64_CROSS" KCONFIG_ALLCONFIG="$frag" \
-			allnoconfig >/dev/null
-	fi
-	while read -r line; do
-		case "$line" in '' | '#'*) continue ;; esac
-		grep -qx "$line" "$kdir/.config" ||
-			die "$(basename "$kdir"): $line did not stick"
-	done <"$frag"
+	mkdir -p "$bdir"
+	TREE=$vtree kconfigure "$kdir" arm64 "$ARM64_CROSS" \
+		"$TOP/tooling/configs/arm64.config"
 	step "building the mainline arm64 Image in $kdir"
 	TREE=$vtree kmake "$kdir" arm64 "$ARM64_CROSS" Image
 	cp "$kdir/arch/arm64/boot/Image" "$image"

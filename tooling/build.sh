@@ -7,23 +7,6 @@
 #   build.sh compile-test A COMPILE_TEST build of our objects, A = x86_64|arm
 source "$(dirname "$0")/lib.sh"
 
-# configure DIR ARCH CROSS FRAGMENT: allnoconfig plus FRAGMENT, verified.
-configure() {
-	local dir=$1 arch=$2 cross=$3 frag=$4 line
-	mkdir -p "$dir"
-	if [ ! -f "$dir/.config" ] || [ "$frag" -nt "$dir/.config" ]; then
-		step "configuring $(basename "$dir") ($arch, allnoconfig + $(basename "$frag"))"
-		kmake "$dir" "$arch" "$cross" KCONFIG_ALLCONFIG="$frag" \
-			allnoconfig >/dev/null
-	fi
-	# No silent fallback: every option asked for must be set as asked.
-	while read -r line; do
-		case "$line" in ''|'#'*) continue ;; esac
-		grep -qx "$line" "$dir/.config" ||
-			die "$(basename "$dir"): $line did not stick (dependencies?)"
-	done <"$frag"
-}
-
 arm64_dtbs() {
 	(cd "$TREE/arch/arm64/boot/dts" &&
 		ls allwinner/sun50i-h6-*.dts allwinner/sun50i-h616-*.dts) |
@@ -33,7 +16,7 @@ arm64_dtbs() {
 case ${1:-} in
 image)
 	dir=$BUILD/arm64
-	configure "$dir" arm64 "$ARM64_CROSS" "$TOP/tooling/configs/arm64.config"
+	kconfigure "$dir" arm64 "$ARM64_CROSS" "$TOP/tooling/configs/arm64.config"
 	step "building the arm64 Image and DTBs in $dir"
 	kmake "$dir" arm64 "$ARM64_CROSS" Image $(arm64_dtbs)
 	mkdir -p "$OUT/dtbs"
@@ -44,7 +27,7 @@ image)
 	;;
 warnings)
 	dir=$BUILD/arm64
-	configure "$dir" arm64 "$ARM64_CROSS" "$TOP/tooling/configs/arm64.config"
+	kconfigure "$dir" arm64 "$ARM64_CROSS" "$TOP/tooling/configs/arm64.config"
 	step "W=1 and sparse on drivers/iommu/sun50i-iommu.o"
 	kmake "$dir" arm64 "$ARM64_CROSS" W=1 C=2 drivers/iommu/sun50i-iommu.o
 	;;
@@ -56,7 +39,7 @@ compile-test)
 	*) die "unknown arch $arch" ;;
 	esac
 	dir=$BUILD/compile-test-$arch
-	configure "$dir" "$arch" "$cross" "$TOP/tooling/configs/compile-test.config"
+	kconfigure "$dir" "$arch" "$cross" "$TOP/tooling/configs/compile-test.config"
 	step "COMPILE_TEST build of our objects for $arch (W=1, sparse)"
 	kmake "$dir" "$arch" "$cross" W=1 C=2 drivers/iommu/sun50i-iommu.o \
 		drivers/iommu/sun50i-iommu-test.o

@@ -38,6 +38,24 @@ kmake() {
 		CC="ccache ${cross}gcc" HOSTCC="ccache gcc" -j"$JOBS" "$@"
 }
 
+# kconfigure DIR ARCH CROSS FRAGMENT: allnoconfig plus FRAGMENT in DIR,
+# redone when FRAGMENT changes; every option asked for must be set as
+# asked (no silent fallback when a dependency is missing).
+kconfigure() {
+	local dir=$1 arch=$2 cross=$3 frag=$4 line
+	mkdir -p "$dir"
+	if [ ! -f "$dir/.config" ] || [ "$frag" -nt "$dir/.config" ]; then
+		step "configuring $(basename "$dir") ($arch, allnoconfig + $(basename "$frag"))"
+		kmake "$dir" "$arch" "$cross" KCONFIG_ALLCONFIG="$frag" \
+			allnoconfig >/dev/null
+	fi
+	while read -r line; do
+		case "$line" in ''|'#'*) continue ;; esac
+		grep -qx "$line" "$dir/.config" ||
+			die "$(basename "$dir"): $line did not stick (dependencies?)"
+	done <"$frag"
+}
+
 # Check results: one line per check in $OUT/results, summarised by check.sh.
 RESULTS=$OUT/results
 pass() { mkdir -p "$OUT"; echo "PASS $*" >>"$RESULTS"; echo "PASS $*"; }
