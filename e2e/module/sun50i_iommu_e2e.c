@@ -392,7 +392,8 @@ static void e2e_pmu_show(const char *who)
 #define E2E_MAX_FAULTS	16
 
 struct e2e_faults {
-	spinlock_t lock;	/* the handler runs in the IOMMU's IRQ path */
+	/* Protects n and f[]; the handler runs in the IOMMU's IRQ path. */
+	spinlock_t lock;
 	unsigned int n;
 	struct {
 		struct device *dev;
