@@ -18,7 +18,7 @@ git config user.email "sun50i-iommu-dev@lists.example.org"
 git fetch -q "$base" --tags
 # Keep the work tree (and file mtimes) where the content is unchanged, so an
 # incremental kernel build only rebuilds what the series really changed.
-git checkout -q -B series removed
+git checkout -q -f -B series removed
 git reset -q --hard removed
 
 "$TOP/tooling/apply-series.sh" "$TREE"

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# teeth.sh MUTATION kunit|e2e: put a known bug into the prepared tree's
+# driver, run one suite, show what failed, and restore the tree. Exits 0
+# when the suite caught the bug, 1 when the bug survived.
+source "$(dirname "$0")/lib.sh"
+
+drv=$TREE/drivers/iommu/sun50i-iommu.c
+case ${1:-} in
+no-pte-clean)	# no cache maintenance after the PTE writes
+	old='	sun50i_table_clean(dom->iommu->dev, sun50i_pte_dma(slot, iova),
+			   n * sizeof(u32));'
+	new='' ;;
+early-free)	# a retired Page Table freed before its invalidation
+	old='	list_add_tail(&virt_to_page(sun50i_pt_page_unmap(dom, new))->lru,
+		      freelist);'
+	new='	iommu_free_page(sun50i_pt_page_unmap(dom, new));' ;;
+swap-rw)	# read-only and write-only swapped
+	old='		return SUN50I_ACI_RD;
+	case IOMMU_WRITE:
+		return SUN50I_ACI_WR;'
+	new='		return SUN50I_ACI_WR;
+	case IOMMU_WRITE:
+		return SUN50I_ACI_RD;' ;;
+no-unmap-ivld)	# no TLB invalidation after unmap
+	old='	if (list_empty(&gather->freelist))
+		sun50i_domain_invalidate(dom, start, end, 0, 0);
+	else
+		sun50i_domain_invalidate(dom, start, end, start, end);'
+	new='' ;;
+ttb-translating) # TTB written while the masters still translate
+	old='	iommu_write(iommu, IOMMU_BYPASS_REG, masters);
+	iommu_write(iommu, IOMMU_TTB_REG, sun50i_iommu_installed_ttb(iommu));'
+	new='	iommu_write(iommu, IOMMU_TTB_REG, sun50i_iommu_installed_ttb(iommu));
+	iommu_write(iommu, IOMMU_BYPASS_REG, masters);' ;;
+*)
+	die "usage: teeth.sh no-pte-clean|early-free|swap-rw|no-unmap-ivld|ttb-translating kunit|e2e" ;;
+esac
+suite=${2:?suite: kunit or e2e}
+
+"$TOP/tooling/prepare-tree.sh" >/dev/null
+OLD=$old NEW=$new python3 - "$drv" <<'PY'
+import os, sys
+path = sys.argv[1]
+text = open(path).read()
+if text.count(os.environ["OLD"]) != 1:
+    sys.exit("teeth.sh: the code to break is not in the driver any more")
+open(path, "w").write(text.replace(os.environ["OLD"], os.environ["NEW"]))
+PY
+step "driver broken ($1); running $suite"
+rm -f "$RESULTS"
+"$TOP/tooling/$suite.sh" >/dev/null 2>&1 || true
+step "restoring the tree"
+"$TOP/tooling/prepare-tree.sh" >/dev/null
+if grep '^FAIL' "$RESULTS"; then
+	echo "caught: $1"
+else
+	echo "SURVIVED: $1"
+	exit 1
+fi
