@@ -164,6 +164,13 @@ VISIBLE_IF_KUNIT int sun50i_iommu_tlb_flush(struct sun50i_iommu *iommu)
 }
 EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_tlb_flush);
 
+/* Start the invalidation the address registers describe, and wait for it. */
+static int sun50i_iommu_ivld_start(struct sun50i_iommu *iommu, u32 enable_reg)
+{
+	iommu_write(iommu, enable_reg, IOMMU_IVLD_START);
+	return sun50i_iommu_wait(iommu, enable_reg, IOMMU_IVLD_START);
+}
+
 /**
  * sun50i_iommu_tlb_ivld() - TLB invalidation by address and mask
  * @iommu: the instance
@@ -182,9 +189,7 @@ VISIBLE_IF_KUNIT int sun50i_iommu_tlb_ivld(struct sun50i_iommu *iommu,
 
 	iommu_write(iommu, IOMMU_TLB_IVLD_ADDR_REG, iova);
 	iommu_write(iommu, IOMMU_TLB_IVLD_MASK_REG, mask);
-	iommu_write(iommu, IOMMU_TLB_IVLD_ENABLE_REG, IOMMU_IVLD_START);
-	return sun50i_iommu_wait(iommu, IOMMU_TLB_IVLD_ENABLE_REG,
-				 IOMMU_IVLD_START);
+	return sun50i_iommu_ivld_start(iommu, IOMMU_TLB_IVLD_ENABLE_REG);
 }
 EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_tlb_ivld);
 
@@ -200,9 +205,7 @@ VISIBLE_IF_KUNIT int sun50i_iommu_pc_ivld(struct sun50i_iommu *iommu, u32 iova)
 	KUNIT_STATIC_STUB_REDIRECT(sun50i_iommu_pc_ivld, iommu, iova);
 
 	iommu_write(iommu, IOMMU_PC_IVLD_ADDR_REG, iova);
-	iommu_write(iommu, IOMMU_PC_IVLD_ENABLE_REG, IOMMU_IVLD_START);
-	return sun50i_iommu_wait(iommu, IOMMU_PC_IVLD_ENABLE_REG,
-				 IOMMU_IVLD_START);
+	return sun50i_iommu_ivld_start(iommu, IOMMU_PC_IVLD_ENABLE_REG);
 }
 EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_pc_ivld);
 
