@@ -472,8 +472,40 @@ def gated_passthrough(ctx):
     ident = Pl330(q, 1, CODE_PA[1], CODE_PA[1])
     ident.copy(SRC_PA, DST_PA, 0x1000)
     check(q.read(DST_PA, 0x1000) == data, "gated IOMMU passes traffic")
+    check(q.log_lines("sun50i-iommu: audit: DMA by master=4 "),
+          "DMA through a gated IOMMU is audited")
     mmu.clock_on()
     check_eq(mmu.r(INT_STA), 0, "no fault recorded while gated")
+
+
+@case
+def caches_across_reset(ctx):
+    # Power-cycle (CCU gate + reset) with a cached translation, remap it
+    # in memory while off, power on and reprogram without a TLB flush.
+    for survive in (False, True):
+        q, mmu, dma = ctx.setup(
+            globals_=("caches-survive-reset=on",) if survive else ())
+        a, b = pattern(11, 0x1000), pattern(12, 0x1000)
+        q.write(SRC_PA, a)
+        q.write(ALT_PA, b)
+        mmu.map(SRC_IOVA, SRC_PA, ACI_RD)
+        mmu.map(DST_IOVA, DST_PA, ACI_RW)
+        dma[1].copy(SRC_IOVA, DST_IOVA, 0x1000)
+        check(q.read(DST_PA, 0x1000) == a, "copy before the power cycle")
+        q.writel(CCU_BASE + CCU_BUS_IOMMU, 0)
+        check_eq(mmu.r(ENABLE), 0, "gated: registers read 0")
+        mmu.map(SRC_IOVA, ALT_PA, ACI_RD, sync=False)
+        mmu.enable(flush=False)
+        before = q.audit_errors()
+        dma[1].copy(SRC_IOVA, DST_IOVA, 0x1000)
+        got = q.read(DST_PA, 0x1000)
+        if survive:
+            check(got == a, "caches-survive-reset: the old translation "
+                  "outlived the reset")
+            check(q.audit_errors() > before, "and was audited as stale")
+        else:
+            check(got == b, "reset emptied the TLBs")
+            check_eq(q.audit_errors(), before, "no audit after a clean reset")
 
 
 @case

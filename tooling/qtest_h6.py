@@ -269,8 +269,9 @@ class Iommu:
                 return
         raise TestFailure("%s did not complete" % what)
 
-    def enable(self, prefetch=0x3F):
-        """The mainline (v6.12) enable sequence."""
+    def enable(self, prefetch=0x3F, flush=True):
+        """The mainline (v6.12) enable sequence (flush=False: without its
+        TLB flush)."""
         self.clock_on()
         self.w(TTB, self.TTB_PA)
         self.w(TLB_PREFETCH, prefetch)
@@ -278,7 +279,8 @@ class Iommu:
         self.w(INT_ENABLE, 0x3003F)
         self.w(DM_AUT_CTRL(0), 0x0FFF0000)   # ACI 1: nothing allowed
         self.w(DM_AUT_CTRL(1), 0x05550AAA)   # ACI 2 RD only, ACI 3 WR only
-        self.flush_all()
+        if flush:
+            self.flush_all()
         self.w(AUTO_GATING, 1)
         self.w(ENABLE, 1)
 

@@ -167,6 +167,15 @@ audit_error(AwH6IommuState *s, const char *fmt, ...)
     qemu_log_mask(LOG_GUEST_ERROR, PREFIX "audit: %s\n", msg);
 }
 
+/* What keeps the block from working, for audit messages */
+static const char *power_state(AwH6IommuState *s)
+{
+    if (!s->rst_released) {
+        return "the IOMMU reset is asserted in the CCU";
+    }
+    return "the IOMMU bus clock is gated in the CCU";
+}
+
 /* ------------------------------------------------------------------ */
 /* Interrupt                                                           */
 
@@ -740,6 +749,9 @@ static IOMMUTLBEntry aw_h6_iommu_translate(IOMMUMemoryRegion *iommu,
     IOMMUTLBEntry ret;
 
     if (!s->clk_on || !s->rst_released) {
+        /* The master's driver let the IOMMU power off under its DMA */
+        audit_error(s, "DMA by master=%d iova=0x%08" PRIx32 " %s while %s",
+                    master, va, is_write ? "write" : "read", power_state(s));
         trace_allwinner_h6_iommu_blocked(master, va, "iommu gated or in reset");
         return s->gated_passthrough ? entry_identity(s, addr)
                                     : entry_blocked(s, addr);
@@ -1012,7 +1024,7 @@ static uint32_t op_poll(AwH6IommuState *s, AwH6IommuWac *op)
 /* ------------------------------------------------------------------ */
 /* Register file                                                       */
 
-static void regs_reset(AwH6IommuState *s)
+static void regs_reset(AwH6IommuState *s, bool flush_caches)
 {
     uint32_t m = s->mmask;
 
@@ -1049,17 +1061,9 @@ static void regs_reset(AwH6IommuState *s)
     memset(s->pmu_access, 0, sizeof(s->pmu_access));
     memset(s->pmu_hit, 0, sizeof(s->pmu_hit));
     s->stuck = 0;
-    if (s->mtlb) {
+    if (s->mtlb && flush_caches) {
         flush_all_caches(s);
     }
-}
-
-static const char *power_state(AwH6IommuState *s)
-{
-    if (!s->rst_released) {
-        return "the IOMMU reset is asserted in the CCU";
-    }
-    return "the IOMMU bus clock is gated in the CCU";
 }
 
 static uint64_t aw_h6_iommu_read(void *opaque, hwaddr offset, unsigned size)
@@ -1226,7 +1230,7 @@ static void write_reset_reg(AwH6IommuState *s, uint32_t val)
     asserted = old & ~val;
     if (asserted & RESET_GLOBAL) {
         trace_allwinner_h6_iommu_lane(-1, "global soft reset");
-        regs_reset(s);
+        regs_reset(s, true);
         update_irq(s);
     }
     for (unsigned m = 0; m < s->num_masters; m++) {
@@ -1457,26 +1461,37 @@ static void aw_h6_iommu_set_clk(void *opaque, int n, int level)
 {
     AwH6IommuState *s = AW_H6_IOMMU(opaque);
 
+    if (s->clk_on == !!level) {
+        return;
+    }
     s->clk_on = level;
-    trace_allwinner_h6_iommu_power(s->clk_on, s->rst_released);
+    trace_allwinner_h6_iommu_power(s->clk_on ? "running" : "gated",
+                                   s->rst_released ? "released" : "asserted");
 }
 
 static void aw_h6_iommu_set_reset_n(void *opaque, int n, int level)
 {
     AwH6IommuState *s = AW_H6_IOMMU(opaque);
 
+    if (s->rst_released == !!level) {
+        return;
+    }
     if (!level && s->rst_released) {
-        /* Reset asserted: the whole block returns to its reset state */
-        regs_reset(s);
+        /*
+         * Reset asserted: the registers return to their reset state; the
+         * TLB and PTW cache keep their entries with caches-survive-reset
+         */
+        regs_reset(s, !s->caches_survive_reset);
         update_irq(s);
     }
     s->rst_released = level;
-    trace_allwinner_h6_iommu_power(s->clk_on, s->rst_released);
+    trace_allwinner_h6_iommu_power(s->clk_on ? "running" : "gated",
+                                   s->rst_released ? "released" : "asserted");
 }
 
 static void aw_h6_iommu_reset_enter(Object *obj, ResetType type)
 {
-    regs_reset(AW_H6_IOMMU(obj));
+    regs_reset(AW_H6_IOMMU(obj), true);
 }
 
 static void aw_h6_iommu_reset_hold(Object *obj)
@@ -1545,7 +1560,7 @@ static void aw_h6_iommu_realize(DeviceState *dev, Error **errp)
                           TYPE_AW_H6_IOMMU, AW_H6_IOMMU_IOSIZE);
     sysbus_init_mmio(SYS_BUS_DEVICE(s), &s->iomem);
     sysbus_init_irq(SYS_BUS_DEVICE(s), &s->irq);
-    regs_reset(s);
+    regs_reset(s, true);
 }
 
 static void aw_h6_iommu_init(Object *obj)
@@ -1588,6 +1603,8 @@ static Property aw_h6_iommu_properties[] = {
     DEFINE_PROP_BOOL("dm0-readonly", AwH6IommuState, dm0_readonly, true),
     DEFINE_PROP_BOOL("ovwt-forbid", AwH6IommuState, ovwt_forbid, true),
     DEFINE_PROP_BOOL("pte-rw-bits", AwH6IommuState, pte_rw_bits, false),
+    DEFINE_PROP_BOOL("caches-survive-reset", AwH6IommuState,
+                     caches_survive_reset, false),
     DEFINE_PROP_BOOL("gated-passthrough", AwH6IommuState, gated_passthrough,
                      true),
     DEFINE_PROP_BOOL("va-prefetch-fill", AwH6IommuState, va_prefetch_fill,

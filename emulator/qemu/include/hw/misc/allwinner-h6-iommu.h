@@ -94,6 +94,7 @@ struct AwH6IommuState {
     bool ovwt_forbid;
     bool pte_rw_bits;
     bool gated_passthrough;
+    bool caches_survive_reset;
     bool va_prefetch_fill;
     bool audit;
     bool log_faults;
