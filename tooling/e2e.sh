@@ -24,16 +24,20 @@ logs=$OUT/logs/$prefix
 AUDIT='sun50i-iommu: audit:'
 REPORTS='BUG:|WARNING:|Oops|Kernel panic|Call trace:|Unable to handle|Internal error:|INFO: task'
 
-# case  guest script  timeout (s)  what it shows
+# case  guest script  timeout (s)  kernel  what it shows; kernel "-" is the
+# variant's, "nopm" ours built without CONFIG_PM (board.sh build nopm)
 CASES=(
-	"dma-domain-dmatest  dmatest     300 dmatest through the DMA domain, PL330 #0"
-	"unmanaged-unmap-fault unmanaged 180 unmanaged domain: map, DMA, unmap, DMA faults to our handler"
-	"readonly-write-fault readonly   180 read-only mapping: a DMA write faults, memory unchanged"
-	"remap               remap       180 remapped IOVA: the next DMA lands in the new page"
-	"identity-domain     identity    180 identity domain via sysfs: DMA untranslated"
-	"blocked-domain      blocked     180 blocked domain: every DMA faults"
-	"concurrent-masters  concurrent  300 both PL330s at once through the shared domain"
-	"fault-storm         storm       300 thousands of faulting DMAs, responsive, rate-limited log"
+	"dma-domain-dmatest  dmatest     300 -    dmatest through the DMA domain, PL330 #0"
+	"unmanaged-unmap-fault unmanaged 180 -    unmanaged domain: map, DMA, unmap, DMA faults to our handler"
+	"readonly-write-fault readonly   180 -    read-only mapping: a DMA write faults, memory unchanged"
+	"remap               remap       180 -    remapped IOVA: the next DMA lands in the new page"
+	"identity-domain     identity    180 -    identity domain via sysfs: DMA untranslated"
+	"blocked-domain      blocked     180 -    blocked domain: every DMA faults"
+	"concurrent-masters  concurrent  300 -    both PL330s at once through the shared domain"
+	"fault-storm         storm       300 -    thousands of faulting DMAs, responsive, rate-limited log"
+	"runtime-pm          pm          180 -    IOMMU off while the masters idle, on for their DMA; power/control"
+	"system-sleep        sleep       300 -    20 suspend/resume cycles with DMA after each, kmemleak"
+	"pm-disabled         nopm        300 nopm a CONFIG_PM=n kernel: IOMMU on from probe, DMA correct"
 )
 
 # Mainline (6.12's drivers/iommu/sun50i-iommu.c and DT) cannot pass these
@@ -52,7 +56,11 @@ MAINLINE_CANNOT=(
 	"identity-domain:* mainline bug: its identity attach only turns translation off when the old domain's last device leaves; with two PL330s in the group it never does, so the IOMMU keeps walking the freed DMA domain (DMA faults), and switching back oopses in sun50i_iommu_identity_attach(); mainline's identity is 'IOMMU off' and has no blocked domain (the core's empty paging domain stands in, which passes blocked-domain)"
 	"fault-storm:log-ratelimited mainline logs every fault with dev_err(), not rate-limited"
 	"audit-errors:ttb mainline bug: switching domains never disables translation in a two-device group (see above), so it rewrites the TTB while translating"
+	"runtime-pm:* mainline has no runtime PM: its IOMMU is powered from the first attach until unbind"
+	"system-sleep:sleep-power-off mainline has no system sleep callbacks: its IOMMU stays powered through suspend"
 )
+# Not run on mainline: the CONFIG_PM=n kernel is built from our tree only.
+MAINLINE_NOT_BUILT="nopm"
 
 mkdir -p "$logs"
 rm -rf "${logs:?}"/*
@@ -65,6 +73,7 @@ note() { echo "$*" | tee -a "$summary"; }
 info() { echo "$*" >>"$summary"; echo "$*" >&2; }
 
 "$TOP/tooling/board.sh" build "$variant"
+[ "$variant" = mainline ] || "$TOP/tooling/board.sh" build nopm
 
 # mainline_reason CASE CHECK: the reason mainline cannot pass it, if listed.
 mainline_reason() {
@@ -141,15 +150,64 @@ check_fault-storm() {
 	fi
 }
 
-# run_case NAME SCRIPT TIMEOUT: boot, evaluate, record.
+# The model's power trace: "allwinner_h6_iommu_power bus clock X, reset Y".
+power_offs() { grep -c 'iommu_power bus clock gated, reset asserted' "$1" || true; }
+power_ons() { grep -c 'iommu_power bus clock running, reset released' "$1" || true; }
+
+check_runtime-pm() {
+	local log=$1 qlog=$2 states offs ons
+	states=$(tr -d '\r' <"$log" |
+		sed -n 's|.*/30f0000.iommu/power/runtime_status: ||p' |
+		paste -sd' ' -)
+	offs=$(power_offs "$qlog")
+	ons=$(power_ons "$qlog")
+	info "    runtime_status read: $states; the model saw $ons power-ons, $offs power-offs"
+	[ "$states" = "suspended active suspended" ] ||
+		echo "runtime_status went '$states' (want: suspended active suspended)"
+	# Idle after unbind, two copies, control=auto: 4 times off at least.
+	[ "$offs" -ge 4 ] || echo "the IOMMU was powered off $offs times (want >= 4)"
+}
+
+check_system-sleep() {
+	local log=$1 qlog=$2 cycles offs leaks
+	cycles=$(grep -c 'sleep-cycles: ok suspend - cycle' "$log" || true)
+	offs=$(power_offs "$qlog")
+	leaks=$(grep -c 'unreferenced object' "$log" || true)
+	info "    $cycles suspend/resume cycles, $offs IOMMU power-offs in the model, $leaks kmemleak reports"
+	[ "$cycles" -eq 20 ] || echo "$cycles of 20 suspend/resume cycles passed"
+	[ "$offs" -ge 20 ] ||
+		echo "not ok sleep-power-off - the IOMMU was powered off $offs times in 20 cycles"
+	grep -q 'kmemleak: Kernel memory leak detector initialized' "$log" ||
+		echo "kmemleak was not running"
+	[ "$leaks" -eq 0 ] || echo "kmemleak: $leaks unreferenced objects"
+}
+
+check_pm-disabled() {
+	local log=$1 qlog=$2 after
+	check_dmatest "$log" 800
+	# Powered at probe; never off again.
+	after=$(sed -n '/bus clock running, reset released/,$p' "$qlog" |
+		grep -c 'bus clock gated' || true)
+	grep -q 'bus clock running' "$qlog" || echo "the IOMMU was never powered"
+	[ "$after" -eq 0 ] || echo "the IOMMU was powered off $after times without CONFIG_PM"
+	! grep -q '^CONFIG_PM=y' "$BUILD/arm64-nopm/.config" ||
+		echo "the nopm kernel has CONFIG_PM"
+}
+
+# run_case NAME SCRIPT TIMEOUT KERNEL: boot, evaluate, record.
 run_case() {
-	local name=$1 script=$2 timeout=$3 dir=$logs/$1 rc=0 t0 secs
+	local name=$1 script=$2 timeout=$3 kernel=$4 dir=$logs/$1 rc=0 t0 secs
 	local log qlog problems skips=() line id reason
 	log=$dir/console.log
 	qlog=$dir/qemu.log
-	step "$prefix: $name (boot running e2e/guest/$script.e2e)"
+	[ "$kernel" != - ] || kernel=$variant
+	if [ "$variant" = mainline ] && [ "$kernel" = "$MAINLINE_NOT_BUILT" ]; then
+		note "SKIP $prefix.$name: not run, its kernel ($kernel) is only built from our tree"
+		return
+	fi
+	step "$prefix: $name ($kernel kernel, e2e/guest/$script.e2e)"
 	t0=$(date +%s)
-	"$TOP/tooling/board.sh" boot "$variant" "$script" "$dir" "$timeout" || rc=$?
+	"$TOP/tooling/board.sh" boot "$kernel" "$script" "$dir" "$timeout" || rc=$?
 	secs=$(($(date +%s) - t0))
 	note "  $name: ${secs} s"
 
@@ -206,8 +264,8 @@ run_case() {
 
 t_all=$(date +%s)
 for entry in "${CASES[@]}"; do
-	read -r name script timeout _ <<<"$entry"
-	run_case "$name" "$script" "$timeout"
+	read -r name script timeout kernel _ <<<"$entry"
+	run_case "$name" "$script" "$timeout" "$kernel"
 done
 
 # The model's audit: stale TLB entries, TTB writes while translating, ...

@@ -33,8 +33,34 @@ ttb-translating) # TTB written while the masters still translate
 	iommu_write(iommu, IOMMU_TTB_REG, sun50i_iommu_installed_ttb(iommu));'
 	new='	iommu_write(iommu, IOMMU_TTB_REG, sun50i_iommu_installed_ttb(iommu));
 	iommu_write(iommu, IOMMU_BYPASS_REG, masters);' ;;
+ivld-while-off)	# invalidations reach the registers of a powered-off IOMMU
+	old='	if (!iommu->powered || iommu->installed != &dom->domain)'
+	new='	if (iommu->installed != &dom->domain)' ;;
+attach-while-off) # an attach programs a powered-off IOMMU
+	old='		if (iommu->powered)
+			ret = sun50i_iommu_program(iommu);'
+	new='		ret = sun50i_iommu_program(iommu);' ;;
+no-program-flush) # no TLB flush when programming (domain switch, power-on)
+	old='	ret = sun50i_iommu_tlb_flush(iommu);
+	if (ret)
+		return ret;
+	iommu_write(iommu, IOMMU_AUTO_GATING_REG, IOMMU_AUTO_GATING);'
+	new='	iommu_write(iommu, IOMMU_AUTO_GATING_REG, IOMMU_AUTO_GATING);' ;;
+irq-while-off)	# the fault thread reads a powered-off IOMMU
+	old='	n = iommu->powered ? sun50i_iommu_read_faults(iommu, faults, &domain) : 0;'
+	new='	n = sun50i_iommu_read_faults(iommu, faults, &domain);' ;;
+no-pm-link)	# masters not linked to the IOMMU for runtime PM
+	old='	if (!device_link_add(dev, iommu->dev, DL_FLAG_STATELESS |
+			     DL_FLAG_PM_RUNTIME | DL_FLAG_RPM_ACTIVE)) {'
+	new='	if (0) {' ;;
+leak-on-power-on) # memory allocated on every power-on and never freed
+	old='	ret = reset_control_deassert(iommu->reset);
+	if (ret) {'
+	new='	iommu->dev->platform_data = kzalloc(64, GFP_KERNEL);
+	ret = reset_control_deassert(iommu->reset);
+	if (ret) {' ;;
 *)
-	die "usage: teeth.sh no-pte-clean|early-free|swap-rw|no-unmap-ivld|ttb-translating kunit|e2e" ;;
+	die "usage: teeth.sh no-pte-clean|early-free|swap-rw|no-unmap-ivld|ttb-translating|ivld-while-off|attach-while-off|no-program-flush|irq-while-off|no-pm-link|leak-on-power-on kunit|e2e" ;;
 esac
 suite=${2:?suite: kunit or e2e}
 

@@ -22,7 +22,7 @@
 
 #define MAX_REQS	64
 
-enum req_type { REQ_TLB_IVLD, REQ_PC_IVLD, REQ_FLUSH, REQ_CLEAN };
+enum req_type { REQ_TLB_IVLD, REQ_PC_IVLD, REQ_FLUSH, REQ_CLEAN, REQ_PROGRAM };
 
 struct req {
 	enum req_type type;
@@ -95,8 +95,11 @@ static int fake_tlb_flush(struct sun50i_iommu *iommu)
 	return 0;
 }
 
+/* Programming records the domain it installs. */
 static int fake_program(struct sun50i_iommu *iommu)
 {
+	record(kunit_get_current_test(), REQ_PROGRAM,
+	       (uintptr_t)iommu->installed, 0);
 	return 0;
 }
 
@@ -174,7 +177,10 @@ static void count_table_memory(struct kunit *test)
 				   counted_table_unmap);
 }
 
-/* Record the register procedures of an instance that has @domain installed. */
+/*
+ * Record the register procedures of a powered instance that has the
+ * fixture's domain installed.
+ */
 static void install(struct kunit *test)
 {
 	struct test_ctx *ctx = ctx_of(test);
@@ -185,6 +191,7 @@ static void install(struct kunit *test)
 				   fake_tlb_flush);
 	kunit_activate_static_stub(test, sun50i_iommu_program, fake_program);
 	ctx->iommu.installed = ctx->domain;
+	ctx->iommu.powered = true;
 }
 
 static int sun50i_test_init(struct kunit *test)
@@ -950,6 +957,96 @@ static void test_program_registers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->reqs[0].type, REQ_FLUSH);
 }
 
+/* Power management */
+
+static void test_no_requests_while_powered_off(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	struct iommu_domain *domain = ctx->domain;
+	struct req want[] = {
+		{ REQ_PROGRAM, (uintptr_t)domain },
+	};
+
+	install(test);
+	ctx->iommu.powered = false;
+	KUNIT_ASSERT_EQ(test, map(test, 0x1000, 0x50000000, SZ_4K, IOMMU_READ),
+			0);
+	KUNIT_EXPECT_EQ(test, domain->ops->iotlb_sync_map(domain, 0x1000,
+							  SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x1000, SZ_4K), SZ_4K);
+	domain->ops->flush_iotlb_all(domain);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reqs, 0);
+
+	/* Powering on programs the domain, which flushes the TLBs. */
+	KUNIT_ASSERT_EQ(test, sun50i_iommu_power_on(&ctx->iommu), 0);
+	KUNIT_EXPECT_TRUE(test, ctx->iommu.powered);
+	expect_reqs(test, want, ARRAY_SIZE(want));
+}
+
+static void test_attach_while_powered_off(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	struct sun50i_iommu *iommu = &ctx->iommu;
+	struct iommu_domain *other;
+	struct req want;
+
+	install(test);
+	iommu->installed = NULL;
+	iommu->powered = false;
+	other = sun50i_iommu_domain_alloc(iommu);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, other);
+	other->type = IOMMU_DOMAIN_UNMANAGED;
+
+	/* Off: the attach is only recorded... */
+	KUNIT_EXPECT_EQ(test, sun50i_iommu_install(iommu, ctx->domain), 0);
+	KUNIT_EXPECT_PTR_EQ(test, iommu->installed, ctx->domain);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reqs, 0);
+	/* ...and powering on installs it. */
+	KUNIT_ASSERT_EQ(test, sun50i_iommu_power_on(iommu), 0);
+	want = (struct req){ REQ_PROGRAM, (uintptr_t)ctx->domain };
+	expect_reqs(test, &want, 1);
+
+	/* On: an attach switches at once; the same domain again is a no-op. */
+	KUNIT_EXPECT_EQ(test, sun50i_iommu_install(iommu, other), 0);
+	KUNIT_EXPECT_EQ(test, sun50i_iommu_install(iommu, other), 0);
+	want = (struct req){ REQ_PROGRAM, (uintptr_t)other };
+	expect_reqs(test, &want, 1);
+
+	/* Powering off disables translation and interrupts. */
+	writel(1, iommu->base + 0x020);				/* ENABLE */
+	writel(0x0003003f, iommu->base + 0x100);		/* INT_ENABLE */
+	sun50i_iommu_power_off(iommu);
+	KUNIT_EXPECT_FALSE(test, iommu->powered);
+	KUNIT_EXPECT_EQ(test, reg(test, 0x020), 0);
+	KUNIT_EXPECT_EQ(test, reg(test, 0x100), 0);
+	KUNIT_EXPECT_EQ(test, sun50i_iommu_install(iommu, ctx->domain), 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reqs, 0);
+	KUNIT_EXPECT_PTR_EQ(test, iommu->installed, ctx->domain);
+
+	iommu->installed = NULL;
+	other->ops->free(other);
+}
+
+static void test_fault_irq_while_powered_off(struct kunit *test)
+{
+	struct sun50i_iommu *iommu = &ctx_of(test)->iommu;
+
+	/* A permission fault of master 2 is pending. */
+	writel(BIT(2), iommu->base + 0x108);			/* INT_STA */
+	writel(0x12345000, iommu->base + 0x118);		/* INT_ERR_ADDR2 */
+
+	/* Off: the registers are not touched. */
+	KUNIT_EXPECT_EQ(test, sun50i_iommu_irq(0, iommu), IRQ_NONE);
+	KUNIT_EXPECT_EQ(test, reg(test, 0x104), 0);		/* INT_CLR */
+	KUNIT_EXPECT_EQ(test, reg(test, 0x010), 0);		/* RESET */
+
+	/* On: cleared, and the lanes are released again. */
+	iommu->powered = true;
+	KUNIT_EXPECT_EQ(test, sun50i_iommu_irq(0, iommu), IRQ_HANDLED);
+	KUNIT_EXPECT_EQ(test, reg(test, 0x104), BIT(2));
+	KUNIT_EXPECT_EQ(test, reg(test, 0x010), 0xffffffff);
+}
+
 static void test_domain_alloc_failures(struct kunit *test)
 {
 	struct test_ctx *ctx = ctx_of(test);
@@ -1026,6 +1123,9 @@ static struct kunit_case sun50i_iommu_test_cases[] = {
 	KUNIT_CASE(test_no_requests_when_not_installed),
 	KUNIT_CASE(test_cache_maintenance),
 	KUNIT_CASE(test_program_registers),
+	KUNIT_CASE(test_no_requests_while_powered_off),
+	KUNIT_CASE(test_attach_while_powered_off),
+	KUNIT_CASE(test_fault_irq_while_powered_off),
 	KUNIT_CASE(test_domain_alloc_failures),
 	KUNIT_CASE(test_map_alloc_failures),
 	{}

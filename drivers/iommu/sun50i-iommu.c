@@ -8,6 +8,10 @@
  * and the hardware holds one domain at a time: attaching a domain switches
  * the TTB to its table. Permissions live in permission domains selected by
  * each PTE's access control index (ACI).
+ *
+ * The IOMMU is powered while one of its masters is active: runtime PM
+ * follows the masters through device links, and powering on reprograms the
+ * hardware from software state, so nothing touches it while it is off.
  */
 
 #include <kunit/static_stub.h>
@@ -23,6 +27,7 @@
 #include <linux/of.h>
 #include <linux/of_platform.h>
 #include <linux/platform_device.h>
+#include <linux/pm_runtime.h>
 #include <linux/reset.h>
 #include <linux/slab.h>
 
@@ -124,7 +129,7 @@ static const struct iommu_ops sun50i_iommu_ops;
 static struct iommu_domain sun50i_iommu_identity_domain;
 static struct iommu_domain sun50i_iommu_blocked_domain;
 
-/* Hardware procedures; all run with iommu->lock held. */
+/* Hardware procedures; all run with iommu->lock held and iommu->powered. */
 
 /*
  * Wait for a self-clearing command to finish: @bits of @reg read back as 0.
@@ -351,8 +356,9 @@ static int sun50i_domain_invalidate(struct sun50i_iommu_domain *dom,
 	unsigned long flags;
 	int ret = 0;
 
+	/* Powered off, the TLBs are empty once powered on: see program(). */
 	spin_lock_irqsave(&iommu->lock, flags);
-	if (iommu->installed != &dom->domain)
+	if (!iommu->powered || iommu->installed != &dom->domain)
 		goto out_unlock;
 
 	iommu_write(iommu, IOMMU_AUTO_GATING_REG, 0);
@@ -871,12 +877,19 @@ static struct iommu_domain *sun50i_iommu_domain_alloc_paging(struct device *dev)
 	return sun50i_iommu_domain_alloc(dev_iommu_priv_get(dev));
 }
 
-/*
- * Install @domain in the hardware: a context switch of the one TTB. A
- * domain that is already installed stays as it is.
+/**
+ * sun50i_iommu_install() - make @domain the one the hardware uses
+ * @iommu: the instance
+ * @domain: a paging domain of @iommu, or the identity or blocked domain
+ *
+ * A context switch of the one TTB. While the IOMMU is powered off this only
+ * records @domain, and powering on installs it. A domain that is already
+ * installed stays as it is.
+ *
+ * Return: 0, or -ETIMEDOUT.
  */
-static int sun50i_iommu_install(struct sun50i_iommu *iommu,
-				struct iommu_domain *domain)
+VISIBLE_IF_KUNIT int sun50i_iommu_install(struct sun50i_iommu *iommu,
+					  struct iommu_domain *domain)
 {
 	unsigned long flags;
 	int ret = 0;
@@ -884,11 +897,13 @@ static int sun50i_iommu_install(struct sun50i_iommu *iommu,
 	spin_lock_irqsave(&iommu->lock, flags);
 	if (iommu->installed != domain) {
 		iommu->installed = domain;
-		ret = sun50i_iommu_program(iommu);
+		if (iommu->powered)
+			ret = sun50i_iommu_program(iommu);
 	}
 	spin_unlock_irqrestore(&iommu->lock, flags);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_install);
 
 static void sun50i_iommu_domain_free(struct iommu_domain *domain)
 {
@@ -902,7 +917,7 @@ static void sun50i_iommu_domain_free(struct iommu_domain *domain)
 	spin_lock_irqsave(&iommu->lock, flags);
 	if (iommu->installed == domain) {
 		iommu->installed = &sun50i_iommu_blocked_domain;
-		if (sun50i_iommu_program(iommu))
+		if (iommu->powered && sun50i_iommu_program(iommu))
 			dev_err(iommu->dev, "freeing a domain the IOMMU may still use\n");
 	}
 	spin_unlock_irqrestore(&iommu->lock, flags);
@@ -1001,6 +1016,18 @@ static struct iommu_device *sun50i_iommu_probe_device(struct device *dev)
 	if (!fwspec || !iommu)
 		return ERR_PTR(-ENODEV);
 
+	/*
+	 * The IOMMU is powered while one of its masters is. A master counts
+	 * as active until runtime PM first suspends it: a driver that does
+	 * not use runtime PM (the display mixer) still has a working IOMMU.
+	 */
+	if (!device_link_add(dev, iommu->dev, DL_FLAG_STATELESS |
+			     DL_FLAG_PM_RUNTIME | DL_FLAG_RPM_ACTIVE)) {
+		dev_err(dev, "cannot link to %s for power management\n",
+			dev_name(iommu->dev));
+		return ERR_PTR(-EINVAL);
+	}
+
 	spin_lock_irqsave(&iommu->lock, flags);
 	for (i = 0; i < fwspec->num_ids; i++)
 		iommu->masters[fwspec->ids[i]] = dev;
@@ -1020,6 +1047,8 @@ static void sun50i_iommu_release_device(struct device *dev)
 		if (iommu->masters[fwspec->ids[i]] == dev)
 			iommu->masters[fwspec->ids[i]] = NULL;
 	spin_unlock_irqrestore(&iommu->lock, flags);
+
+	device_link_remove(dev, iommu->dev);
 }
 
 static struct iommu_group *sun50i_iommu_device_group(struct device *dev)
@@ -1150,7 +1179,15 @@ static unsigned int sun50i_iommu_read_faults(struct sun50i_iommu *iommu,
 	return n;
 }
 
-static irqreturn_t sun50i_iommu_irq(int irq, void *data)
+/**
+ * sun50i_iommu_irq() - the fault interrupt's thread
+ * @irq: the interrupt
+ * @data: the instance
+ *
+ * Return: IRQ_HANDLED if faults were pending, IRQ_NONE otherwise (also
+ * when the IOMMU is powered off: powering off dropped them).
+ */
+VISIBLE_IF_KUNIT irqreturn_t sun50i_iommu_irq(int irq, void *data)
 {
 	struct sun50i_iommu_fault faults[3 * SUN50I_IOMMU_MAX_MASTERS];
 	struct sun50i_iommu *iommu = data;
@@ -1159,8 +1196,9 @@ static irqreturn_t sun50i_iommu_irq(int irq, void *data)
 	unsigned long flags;
 	unsigned int n;
 
+	/* Powering off cleared whatever was pending. */
 	spin_lock_irqsave(&iommu->lock, flags);
-	n = sun50i_iommu_read_faults(iommu, faults, &domain);
+	n = iommu->powered ? sun50i_iommu_read_faults(iommu, faults, &domain) : 0;
 	spin_unlock_irqrestore(&iommu->lock, flags);
 	if (!n)
 		return IRQ_NONE;
@@ -1183,33 +1221,111 @@ static irqreturn_t sun50i_iommu_irq(int irq, void *data)
 	}
 	return IRQ_HANDLED;
 }
+EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_irq);
 
-/* Driver */
+/* Power */
 
-static void sun50i_iommu_power_off(void *data)
+/**
+ * sun50i_iommu_power_off() - stop translating, gate the clock, assert reset
+ * @iommu: the instance, powered
+ *
+ * Called when no master is active. Holding the lock waits out any
+ * invalidation in flight; afterwards nothing touches the registers until
+ * sun50i_iommu_power_on(). A fault pending now is dropped with the rest of
+ * the state: the interrupt thread sees the IOMMU off and leaves it.
+ */
+VISIBLE_IF_KUNIT void sun50i_iommu_power_off(struct sun50i_iommu *iommu)
 {
-	struct sun50i_iommu *iommu = data;
+	unsigned long flags;
 
+	spin_lock_irqsave(&iommu->lock, flags);
+	iommu->powered = false;
 	iommu_write(iommu, IOMMU_ENABLE_REG, 0);
+	iommu_write(iommu, IOMMU_INT_ENABLE_REG, 0);
+	spin_unlock_irqrestore(&iommu->lock, flags);
+
 	clk_disable_unprepare(iommu->clk);
 	reset_control_assert(iommu->reset);
 }
+EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_power_off);
 
-static int sun50i_iommu_power_on(struct sun50i_iommu *iommu)
+/**
+ * sun50i_iommu_power_on() - release reset, enable the clock, reprogram
+ * @iommu: the instance, powered off
+ *
+ * The hardware lost its state: sun50i_iommu_program() restores it for the
+ * installed domain and flushes the TLBs, which also covers every
+ * invalidation skipped while the IOMMU was off. Before the first attach
+ * there is nothing to restore.
+ *
+ * Return: 0 or a negative error, with the IOMMU left off.
+ */
+VISIBLE_IF_KUNIT int sun50i_iommu_power_on(struct sun50i_iommu *iommu)
 {
+	unsigned long flags;
 	int ret;
 
 	ret = reset_control_deassert(iommu->reset);
-	if (ret)
-		return dev_err_probe(iommu->dev, ret, "cannot deassert reset\n");
+	if (ret) {
+		dev_err(iommu->dev, "cannot deassert reset: %d\n", ret);
+		return ret;
+	}
 	ret = clk_prepare_enable(iommu->clk);
 	if (ret) {
-		reset_control_assert(iommu->reset);
-		return dev_err_probe(iommu->dev, ret, "cannot enable clock\n");
+		dev_err(iommu->dev, "cannot enable clock: %d\n", ret);
+		goto err_reset;
 	}
-	return devm_add_action_or_reset(iommu->dev, sun50i_iommu_power_off,
-					iommu);
+
+	spin_lock_irqsave(&iommu->lock, flags);
+	iommu->powered = true;
+	if (iommu->installed)
+		ret = sun50i_iommu_program(iommu);
+	if (ret)
+		iommu->powered = false;
+	spin_unlock_irqrestore(&iommu->lock, flags);
+	if (ret) {
+		dev_err(iommu->dev, "cannot restore state: %d\n", ret);
+		goto err_clk;
+	}
+	return 0;
+
+err_clk:
+	clk_disable_unprepare(iommu->clk);
+err_reset:
+	reset_control_assert(iommu->reset);
+	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_power_on);
+
+static int sun50i_iommu_runtime_suspend(struct device *dev)
+{
+	sun50i_iommu_power_off(dev_get_drvdata(dev));
+	return 0;
+}
+
+static int sun50i_iommu_runtime_resume(struct device *dev)
+{
+	return sun50i_iommu_power_on(dev_get_drvdata(dev));
+}
+
+/* System sleep: whatever runtime PM left on is turned off, and back on. */
+static DEFINE_RUNTIME_DEV_PM_OPS(sun50i_iommu_pm_ops,
+				 sun50i_iommu_runtime_suspend,
+				 sun50i_iommu_runtime_resume, NULL);
+
+/*
+ * On unbind or a failed probe: off, unless runtime PM already turned it
+ * off. Runtime PM is disabled by now, so @powered cannot change.
+ */
+static void sun50i_iommu_unbind_power_off(void *data)
+{
+	struct sun50i_iommu *iommu = data;
+
+	if (iommu->powered)
+		sun50i_iommu_power_off(iommu);
+}
+
+/* Driver */
 
 static void sun50i_iommu_free_blocked_dt(void *data)
 {
@@ -1286,7 +1402,15 @@ static int sun50i_iommu_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
+	/*
+	 * On until runtime PM finds no active master; without CONFIG_PM,
+	 * on until unbind.
+	 */
 	ret = sun50i_iommu_power_on(iommu);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot power on\n");
+	ret = devm_add_action_or_reset(dev, sun50i_iommu_unbind_power_off,
+				       iommu);
 	if (ret)
 		return ret;
 
@@ -1296,6 +1420,12 @@ static int sun50i_iommu_probe(struct platform_device *pdev)
 		return dev_err_probe(dev, ret, "cannot request IRQ\n");
 
 	platform_set_drvdata(pdev, iommu);
+	ret = pm_runtime_set_active(dev);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot set runtime PM status\n");
+	ret = devm_pm_runtime_enable(dev);
+	if (ret)
+		return ret;
 	ret = iommu_device_sysfs_add(&iommu->iommu, dev, NULL, "%s",
 				     dev_name(dev));
 	if (ret)
@@ -1341,6 +1471,7 @@ static struct platform_driver sun50i_iommu_driver = {
 	.driver = {
 		.name		= "sun50i-iommu",
 		.of_match_table	= sun50i_iommu_of_match,
+		.pm		= pm_ptr(&sun50i_iommu_pm_ops),
 	},
 	.probe	= sun50i_iommu_probe,
 	.remove	= sun50i_iommu_remove,

@@ -10,6 +10,7 @@
 #include <linux/bitfield.h>
 #include <linux/bits.h>
 #include <linux/iommu.h>
+#include <linux/irqreturn.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -167,9 +168,12 @@ struct sun50i_iommu_variant {
  * @group: the one group of all masters: they share one translation table
  * @blocked_dt: an all-invalid Directory Table, installed to block all DMA
  * @blocked_dt_dma: its bus address
- * @lock: serialises register sequences; protects @installed and @masters
- * @installed: the domain whose table the hardware uses, NULL before the
- *	first attach
+ * @lock: serialises register sequences; protects @powered, @installed and
+ *	@masters
+ * @powered: clock on, reset released and registers programmed; no register
+ *	is touched otherwise
+ * @installed: the domain whose table the hardware uses (or will use once
+ *	powered), NULL before the first attach
  * @masters: the device of each master ID, for fault reports
  */
 struct sun50i_iommu {
@@ -184,8 +188,9 @@ struct sun50i_iommu {
 	u32 *blocked_dt;
 	dma_addr_t blocked_dt_dma;
 
-	/* Serialises register sequences; protects installed and masters. */
+	/* Serialises register sequences; protects powered, installed, masters. */
 	spinlock_t lock;
+	bool powered;
 	struct iommu_domain *installed;
 	struct device *masters[SUN50I_IOMMU_MAX_MASTERS];
 };
@@ -227,6 +232,11 @@ int sun50i_iommu_tlb_ivld(struct sun50i_iommu *iommu, u32 iova, u32 mask);
 int sun50i_iommu_pc_ivld(struct sun50i_iommu *iommu, u32 iova);
 int sun50i_iommu_tlb_flush(struct sun50i_iommu *iommu);
 int sun50i_iommu_program(struct sun50i_iommu *iommu);
+int sun50i_iommu_install(struct sun50i_iommu *iommu,
+			 struct iommu_domain *domain);
+int sun50i_iommu_power_on(struct sun50i_iommu *iommu);
+void sun50i_iommu_power_off(struct sun50i_iommu *iommu);
+irqreturn_t sun50i_iommu_irq(int irq, void *data);
 #endif
 
 #endif /* __SUN50I_IOMMU_H */
