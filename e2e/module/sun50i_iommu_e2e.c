@@ -1009,6 +1009,18 @@ static int e2e_pl330_copy(struct e2e_pl330 *pl, unsigned int ch, u32 mc_bus,
 	return !!ev;
 }
 
+/* Undo iommu_group_get(), a claim of its DMA ownership and our domain. */
+static void e2e_group_release(struct iommu_group *group, bool owned,
+			      struct iommu_domain *dom)
+{
+	if (owned)
+		iommu_group_release_dma_owner(group);
+	if (group)
+		iommu_group_put(group);
+	if (dom)
+		iommu_domain_free(dom);
+}
+
 /*
  * One copy on each PL330 (a new channel per round). @expect_ok: the
  * domain maps every address 1:1 and the copies must complete; otherwise
@@ -1123,12 +1135,7 @@ static void e2e_case_blocked(struct e2e_case *c)
 		  "detaching returns the group to the blocking domain");
 	e2e_blocked_round(c, pl, &src, &dst, 2, false);
 out:
-	if (owned)
-		iommu_group_release_dma_owner(group);
-	if (group)
-		iommu_group_put(group);
-	if (paging)
-		iommu_domain_free(paging);
+	e2e_group_release(group, owned, paging);
 	e2e_buf_free(&dst);
 	e2e_buf_free(&src);
 	for (dma = 0; dma < E2E_NUM_DMA; dma++) {
@@ -1335,12 +1342,7 @@ static void e2e_case_pm_master(struct e2e_case *c)
 out:
 	if (dom && owned)
 		iommu_detach_group(dom, group);
-	if (owned)
-		iommu_group_release_dma_owner(group);
-	if (group)
-		iommu_group_put(group);
-	if (dom)
-		iommu_domain_free(dom);
+	e2e_group_release(group, owned, dom);
 	if (rpm)
 		pm_runtime_disable(dev);
 	e2e_buf_free(&dst2);
