@@ -1239,9 +1239,9 @@ VISIBLE_IF_KUNIT void sun50i_iommu_power_off(struct sun50i_iommu *iommu)
 	unsigned long flags;
 
 	spin_lock_irqsave(&iommu->lock, flags);
-	iommu->powered = false;
 	iommu_write(iommu, IOMMU_ENABLE_REG, 0);
 	iommu_write(iommu, IOMMU_INT_ENABLE_REG, 0);
+	iommu->powered = false;
 	spin_unlock_irqrestore(&iommu->lock, flags);
 
 	clk_disable_unprepare(iommu->clk);
