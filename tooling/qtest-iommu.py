@@ -300,14 +300,22 @@ def l1_l2_faults(ctx):
     no_audit(q)
 
 
-@case
-def stale_tlb_and_invalidation(ctx):
-    q, mmu, dma = ctx.setup()
-    a, b = pattern(4, 0x1000), pattern(5, 0x1000)
+def setup_remappable(ctx, seed, globals_=()):
+    """setup() with pattern(seed) at SRC_PA, pattern(seed + 1) at ALT_PA,
+    SRC_IOVA mapped read-only to SRC_PA and DST_IOVA read/write to DST_PA:
+    remapping SRC_IOVA to ALT_PA shows which translation a copy used."""
+    q, mmu, dma = ctx.setup(globals_=globals_)
+    a, b = pattern(seed, 0x1000), pattern(seed + 1, 0x1000)
     q.write(SRC_PA, a)
     q.write(ALT_PA, b)
     mmu.map(SRC_IOVA, SRC_PA, ACI_RD)
     mmu.map(DST_IOVA, DST_PA, ACI_RW)
+    return q, mmu, dma, a, b
+
+
+@case
+def stale_tlb_and_invalidation(ctx):
+    q, mmu, dma, a, b = setup_remappable(ctx, 4)
     mmu.flush_all()
     dma[1].copy(SRC_IOVA, DST_IOVA, 0x1000)
     check(q.read(DST_PA, 0x1000) == a, "first copy")
@@ -384,12 +392,7 @@ def neighbour_prefetch_stale(ctx):
 
 @case
 def ptw_cache_stale(ctx):
-    q, mmu, dma = ctx.setup()
-    a, b = pattern(7, 0x1000), pattern(8, 0x1000)
-    q.write(SRC_PA, a)
-    q.write(ALT_PA, b)
-    mmu.map(SRC_IOVA, SRC_PA, ACI_RD)
-    mmu.map(DST_IOVA, DST_PA, ACI_RW)
+    q, mmu, dma, a, b = setup_remappable(ctx, 7)
     mmu.flush_all()
     dma[1].copy(SRC_IOVA, DST_IOVA, 0x1000)
     # Replace the whole page table of the slot (new PT, new DTE), and
@@ -483,13 +486,8 @@ def caches_across_reset(ctx):
     # Power-cycle (CCU gate + reset) with a cached translation, remap it
     # in memory while off, power on and reprogram without a TLB flush.
     for survive in (False, True):
-        q, mmu, dma = ctx.setup(
-            globals_=("caches-survive-reset=on",) if survive else ())
-        a, b = pattern(11, 0x1000), pattern(12, 0x1000)
-        q.write(SRC_PA, a)
-        q.write(ALT_PA, b)
-        mmu.map(SRC_IOVA, SRC_PA, ACI_RD)
-        mmu.map(DST_IOVA, DST_PA, ACI_RW)
+        q, mmu, dma, a, b = setup_remappable(
+            ctx, 11, ("caches-survive-reset=on",) if survive else ())
         dma[1].copy(SRC_IOVA, DST_IOVA, 0x1000)
         check(q.read(DST_PA, 0x1000) == a, "copy before the power cycle")
         q.writel(CCU_BASE + CCU_BUS_IOMMU, 0)

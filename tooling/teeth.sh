@@ -37,9 +37,8 @@ ivld-while-off)	# invalidations reach the registers of a powered-off IOMMU
 	old='	if (!iommu->powered || iommu->installed != &dom->domain)'
 	new='	if (iommu->installed != &dom->domain)' ;;
 attach-while-off) # an attach programs a powered-off IOMMU
-	old='		if (iommu->powered)
-			ret = sun50i_iommu_program(iommu);'
-	new='		ret = sun50i_iommu_program(iommu);' ;;
+	old='	return iommu->powered ? sun50i_iommu_program(iommu) : 0;'
+	new='	return sun50i_iommu_program(iommu);' ;;
 no-program-flush) # no TLB flush when programming (domain switch, power-on)
 	old='	ret = sun50i_iommu_tlb_flush(iommu);
 	if (ret)

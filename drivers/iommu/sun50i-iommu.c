@@ -877,6 +877,17 @@ static struct iommu_domain *sun50i_iommu_domain_alloc_paging(struct device *dev)
 	return sun50i_iommu_domain_alloc(dev_iommu_priv_get(dev));
 }
 
+/*
+ * Record @domain as the installed one and, if the IOMMU is powered, program
+ * it; powering on programs it otherwise. Called with iommu->lock held.
+ */
+static int sun50i_iommu_switch(struct sun50i_iommu *iommu,
+			       struct iommu_domain *domain)
+{
+	iommu->installed = domain;
+	return iommu->powered ? sun50i_iommu_program(iommu) : 0;
+}
+
 /**
  * sun50i_iommu_install() - make @domain the one the hardware uses
  * @iommu: the instance
@@ -895,11 +906,8 @@ VISIBLE_IF_KUNIT int sun50i_iommu_install(struct sun50i_iommu *iommu,
 	int ret = 0;
 
 	spin_lock_irqsave(&iommu->lock, flags);
-	if (iommu->installed != domain) {
-		iommu->installed = domain;
-		if (iommu->powered)
-			ret = sun50i_iommu_program(iommu);
-	}
+	if (iommu->installed != domain)
+		ret = sun50i_iommu_switch(iommu, domain);
 	spin_unlock_irqrestore(&iommu->lock, flags);
 	return ret;
 }
@@ -915,11 +923,9 @@ static void sun50i_iommu_domain_free(struct iommu_domain *domain)
 
 	/* Never free tables the hardware may still walk. */
 	spin_lock_irqsave(&iommu->lock, flags);
-	if (iommu->installed == domain) {
-		iommu->installed = &sun50i_iommu_blocked_domain;
-		if (iommu->powered && sun50i_iommu_program(iommu))
-			dev_err(iommu->dev, "freeing a domain the IOMMU may still use\n");
-	}
+	if (iommu->installed == domain &&
+	    sun50i_iommu_switch(iommu, &sun50i_iommu_blocked_domain))
+		dev_err(iommu->dev, "freeing a domain the IOMMU may still use\n");
 	spin_unlock_irqrestore(&iommu->lock, flags);
 	/* A fault report in flight may still name this domain. */
 	if (iommu->irq > 0)

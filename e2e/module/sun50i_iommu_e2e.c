@@ -186,8 +186,13 @@ static struct device *e2e_find_pl330(unsigned int dma)
  */
 static int e2e_master_get(struct device *dev)
 {
+	int ret;
+
 	pm_runtime_enable(dev);
-	return pm_runtime_resume_and_get(dev);
+	ret = pm_runtime_resume_and_get(dev);
+	if (ret)
+		pm_runtime_disable(dev);
+	return ret;
 }
 
 static void e2e_master_put(struct device *dev)
