@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 packages=(
 	# base kernel and its build
 	linux-source-6.12 make gcc bc bison flex libelf-dev libssl-dev kmod
-	cpio rsync xz-utils python3 python3-ply git ccache
+	cpio rsync xz-utils python3 python3-ply python3-git git ccache
 	# cross toolchains: arm64 target, 32-bit arm COMPILE_TEST
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf
 	# the emulated board's static /init
