@@ -53,7 +53,7 @@ e2e: tree ## the end-to-end suite on the emulated board
 e2e-mainline: tree ## the same suite on mainline's driver (the base tree)
 	@$(T)/e2e.sh mainline
 
-check: deps ## every check and test; ends with "check: N passed, N failed"
+check: deps ## every check and test; ends with "check: N passed, N failed, N skipped"
 	@$(T)/check.sh
 
 clean: ## remove build/ and out/ (the download cache stays)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # check.sh [lint]: run every check (or only the static ones), record one
-# PASS/FAIL line per check or test case in $OUT/results, and end with
-# "check: N passed, N failed". Exits non-zero on any failure.
+# PASS/FAIL/SKIP line per check or test case in $OUT/results, and end with
+# "check: N passed, N failed, N skipped". Exits non-zero on any failure,
+# and when nothing passed.
 source "$(dirname "$0")/lib.sh"
 
 mode=${1:-all}
@@ -41,7 +42,8 @@ no_warnings() {
 summary() {
 	passed=$(grep -c '^PASS ' "$RESULTS" || true)
 	failed=$(grep -c '^FAIL ' "$RESULTS" || true)
-	echo "check: $passed passed, $failed failed"
+	skipped=$(grep -c '^SKIP ' "$RESULTS" || true)
+	echo "check: $passed passed, $failed failed, $skipped skipped"
 	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
 }
 

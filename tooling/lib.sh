@@ -30,12 +30,19 @@ export KBUILD_BUILD_HOST=build
 step() { printf '==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# Tools whose presence on the host would change the kernel configuration
+# (CONFIG_RUSTC_VERSION, CONFIG_PAHOLE_VERSION, ...), and with it every
+# object: the builds never use them, so every machine configures alike and
+# shares the ccache.
+HOST_NEUTRAL=(RUSTC=false PAHOLE=false)
+
 # kmake DIR ARCH CROSS ARGS...: make in the prepared tree with O=DIR.
 kmake() {
 	local dir=$1 arch=$2 cross=$3
 	shift 3
 	make -C "$TREE" O="$dir" ARCH="$arch" CROSS_COMPILE="$cross" \
-		CC="ccache ${cross}gcc" HOSTCC="ccache gcc" -j"$JOBS" "$@"
+		CC="ccache ${cross}gcc" HOSTCC="ccache gcc" "${HOST_NEUTRAL[@]}" \
+		-j"$JOBS" "$@"
 }
 
 # kconfigure DIR ARCH CROSS FRAGMENT: allnoconfig plus FRAGMENT in DIR,
@@ -57,6 +64,9 @@ kconfigure() {
 }
 
 # Check results: one line per check in $OUT/results, summarised by check.sh.
+# A SKIP is a result of its own ("SKIP name: reason"), never a PASS.
 RESULTS=$OUT/results
-pass() { mkdir -p "$OUT"; echo "PASS $*" >>"$RESULTS"; echo "PASS $*"; }
-fail() { mkdir -p "$OUT"; echo "FAIL $*" >>"$RESULTS"; echo "FAIL $*"; }
+result() { mkdir -p "$OUT"; echo "$*" >>"$RESULTS"; echo "$*"; }
+pass() { result "PASS $*"; }
+fail() { result "FAIL $*"; }
+skip() { result "SKIP $1: $2"; }
