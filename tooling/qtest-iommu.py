@@ -460,6 +460,25 @@ def audit_log(ctx):
     mmu.clock_on()
     check_eq(mmu.r(ENABLE), 0, "reset returned ENABLE to 0")
     check_eq(mmu.r(TTB), 0, "reset returned TTB to 0")
+    # Writes that do not take: read-only and undefined offsets, and any
+    # register but RESET while RESET.IOMMU_RESET (bit 31) is asserted
+    base = q.audit_errors()
+    mmu.w(INT_STA, 0x1)
+    check(q.log_lines("audit: write 0x00000001 to read-only offset 0x108"),
+          "read-only write audit line")
+    mmu.w(0x0F0, 0x2)
+    check(q.log_lines("audit: write 0x00000002 to undefined offset 0x0f0"),
+          "undefined write audit line")
+    mmu.r(0x0F4)
+    check(q.log_lines("audit: read of undefined offset 0x0f4"),
+          "undefined read audit line")
+    mmu.w(RESET, 0x0003003F)
+    mmu.w(BYPASS, 0x3F)
+    check(q.log_lines("audit: register write 0x0000003f at 0x030 while "
+                      "RESET.IOMMU_RESET is asserted"), "soft-reset audit line")
+    mmu.w(RESET, 0x8003003F)
+    check_eq(mmu.r(BYPASS), 0, "write under soft reset ignored")
+    check_eq(q.audit_errors(), base + 4, "ignored accesses counted")
     # Audit off: nothing logged or counted
     q2, m2, _ = ctx.setup(globals_=("audit=off",))
     m2.w(TTB, 0)

@@ -1212,8 +1212,7 @@ static uint64_t aw_h6_iommu_read(void *opaque, hwaddr offset, unsigned size)
         val = 0;
         break;
     default:
-        qemu_log_mask(LOG_GUEST_ERROR, "%s: read of undefined offset 0x%03"
-                      HWADDR_PRIx "\n", TYPE_AW_H6_IOMMU, offset);
+        audit_error(s, "read of undefined offset 0x%03" HWADDR_PRIx, offset);
         val = 0;
         break;
     }
@@ -1266,9 +1265,9 @@ static void aw_h6_iommu_write(void *opaque, hwaddr offset, uint64_t val64,
     trace_allwinner_h6_iommu_write(offset, val);
 
     if (!(s->reset & RESET_GLOBAL) && offset != REG_RESET) {
-        qemu_log_mask(LOG_GUEST_ERROR, "%s: write to 0x%03" HWADDR_PRIx
-                      " ignored while RESET.IOMMU_RESET is asserted\n",
-                      TYPE_AW_H6_IOMMU, offset);
+        audit_error(s, "register write 0x%08x at 0x%03" HWADDR_PRIx
+                    " while RESET.IOMMU_RESET is asserted (ignored)",
+                    val, offset);
         return;
     }
 
@@ -1433,12 +1432,12 @@ static void aw_h6_iommu_write(void *opaque, hwaddr offset, uint64_t val64,
     case REG_L2PG_INT:
     case REG_PMU_CNT_BASE ... REG_PMU_CNT_END - 1:
     case REG_PMU_LAT_BASE ... REG_PMU_LAT_END - 1:
-        qemu_log_mask(LOG_GUEST_ERROR, "%s: write to read-only offset 0x%03"
-                      HWADDR_PRIx "\n", TYPE_AW_H6_IOMMU, offset);
+        audit_error(s, "write 0x%08x to read-only offset 0x%03" HWADDR_PRIx
+                    " (ignored)", val, offset);
         break;
     default:
-        qemu_log_mask(LOG_GUEST_ERROR, "%s: write to undefined offset 0x%03"
-                      HWADDR_PRIx "\n", TYPE_AW_H6_IOMMU, offset);
+        audit_error(s, "write 0x%08x to undefined offset 0x%03" HWADDR_PRIx
+                    " (ignored)", val, offset);
         break;
     }
 }
