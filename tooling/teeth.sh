@@ -29,10 +29,12 @@ no-unmap-ivld)	# no TLB invalidation after unmap
 		sun50i_domain_invalidate(dom, start, end, start, end);'
 	new='' ;;
 ttb-translating) # TTB written while the masters still translate
-	old='	iommu_write(iommu, IOMMU_BYPASS_REG, masters);
-	iommu_write(iommu, IOMMU_TTB_REG, sun50i_iommu_installed_ttb(iommu));'
-	new='	iommu_write(iommu, IOMMU_TTB_REG, sun50i_iommu_installed_ttb(iommu));
-	iommu_write(iommu, IOMMU_BYPASS_REG, masters);' ;;
+	old='	sun50i_iommu_write(iommu, IOMMU_BYPASS_REG, masters);
+	sun50i_iommu_write(iommu, IOMMU_TTB_REG,
+			   sun50i_iommu_installed_ttb(iommu));'
+	new='	sun50i_iommu_write(iommu, IOMMU_TTB_REG,
+			   sun50i_iommu_installed_ttb(iommu));
+	sun50i_iommu_write(iommu, IOMMU_BYPASS_REG, masters);' ;;
 ivld-while-off)	# invalidations reach the registers of a powered-off IOMMU
 	old='	if (!iommu->powered || iommu->installed != &dom->domain)'
 	new='	if (iommu->installed != &dom->domain)' ;;
@@ -43,8 +45,8 @@ no-program-flush) # no TLB flush when programming (domain switch, power-on)
 	old='	ret = sun50i_iommu_tlb_flush(iommu);
 	if (ret)
 		return ret;
-	iommu_write(iommu, IOMMU_AUTO_GATING_REG, IOMMU_AUTO_GATING);'
-	new='	iommu_write(iommu, IOMMU_AUTO_GATING_REG, IOMMU_AUTO_GATING);' ;;
+	sun50i_iommu_write(iommu, IOMMU_AUTO_GATING_REG, IOMMU_AUTO_GATING);'
+	new='	sun50i_iommu_write(iommu, IOMMU_AUTO_GATING_REG, IOMMU_AUTO_GATING);' ;;
 irq-while-off)	# the fault thread reads a powered-off IOMMU
 	old='	n = iommu->powered ? sun50i_iommu_read_faults(iommu, faults, &domain) : 0;'
 	new='	n = sun50i_iommu_read_faults(iommu, faults, &domain);' ;;
@@ -58,8 +60,30 @@ leak-on-power-on) # memory allocated on every power-on and never freed
 	new='	iommu->dev->platform_data = kzalloc(64, GFP_KERNEL);
 	ret = reset_control_deassert(iommu->reset);
 	if (ret) {' ;;
+no-lane-pulse)	# faulting lanes released without being reset first
+	old='	sun50i_iommu_write(iommu, IOMMU_RESET_REG, ~masters);
+	sun50i_iommu_write(iommu, IOMMU_RESET_REG, IOMMU_RESET_RELEASE_ALL);'
+	new='	sun50i_iommu_write(iommu, IOMMU_RESET_REG, IOMMU_RESET_RELEASE_ALL);' ;;
+flush-after-enable) # translation enabled before the stale TLBs are flushed
+	old='	ret = sun50i_iommu_tlb_flush(iommu);
+	if (ret)
+		return ret;
+	sun50i_iommu_write(iommu, IOMMU_AUTO_GATING_REG, IOMMU_AUTO_GATING);
+	if (iommu->installed != &sun50i_iommu_identity_domain)
+		sun50i_iommu_write(iommu, IOMMU_BYPASS_REG, 0);
+	sun50i_iommu_write(iommu, IOMMU_ENABLE_REG, IOMMU_ENABLE);
+	return 0;'
+	new='	sun50i_iommu_write(iommu, IOMMU_AUTO_GATING_REG, IOMMU_AUTO_GATING);
+	if (iommu->installed != &sun50i_iommu_identity_domain)
+		sun50i_iommu_write(iommu, IOMMU_BYPASS_REG, 0);
+	sun50i_iommu_write(iommu, IOMMU_ENABLE_REG, IOMMU_ENABLE);
+	return sun50i_iommu_tlb_flush(iommu);' ;;
+ro-write)	# a write to a read-only register (INT_STA), otherwise harmless
+	old='	sun50i_iommu_write(iommu, IOMMU_DM_AUT_OVWT_REG, 0);'
+	new='	sun50i_iommu_write(iommu, IOMMU_DM_AUT_OVWT_REG, 0);
+	sun50i_iommu_write(iommu, IOMMU_INT_STA_REG, 0);' ;;
 *)
-	die "usage: teeth.sh no-pte-clean|early-free|swap-rw|no-unmap-ivld|ttb-translating|ivld-while-off|attach-while-off|no-program-flush|irq-while-off|no-pm-link|leak-on-power-on kunit|e2e" ;;
+	die "usage: teeth.sh no-pte-clean|early-free|swap-rw|no-unmap-ivld|ttb-translating|ivld-while-off|attach-while-off|no-program-flush|irq-while-off|no-pm-link|leak-on-power-on|no-lane-pulse|flush-after-enable|ro-write kunit|e2e" ;;
 esac
 suite=${2:?suite: kunit or e2e}
 

@@ -22,7 +22,10 @@
 
 #define MAX_REQS	64
 
-enum req_type { REQ_TLB_IVLD, REQ_PC_IVLD, REQ_FLUSH, REQ_CLEAN, REQ_PROGRAM };
+enum req_type {
+	REQ_TLB_IVLD, REQ_PC_IVLD, REQ_FLUSH, REQ_CLEAN, REQ_PROGRAM,
+	REQ_WRITE,	/* a register write: addr = offset, arg = value */
+};
 
 struct req {
 	enum req_type type;
@@ -101,6 +104,18 @@ static int fake_program(struct sun50i_iommu *iommu)
 	record(kunit_get_current_test(), REQ_PROGRAM,
 	       (uintptr_t)iommu->installed, 0);
 	return 0;
+}
+
+/* Register writes land in the plain-memory registers, and in the record. */
+static void record_write(struct sun50i_iommu *iommu, u32 reg, u32 val)
+{
+	record(kunit_get_current_test(), REQ_WRITE, reg, val);
+	writel(val, iommu->base + reg);
+}
+
+static void record_writes(struct kunit *test)
+{
+	kunit_activate_static_stub(test, sun50i_iommu_write, record_write);
 }
 
 static void record_clean(struct device *dev, dma_addr_t dma, size_t size)
@@ -377,8 +392,6 @@ static void test_pte_encoding(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, pte & 0xf0d, 0);
 		KUNIT_EXPECT_EQ(test, pte, 0xfedcb002 | aci << 4);
 	}
-	/* The four ACIs are distinct. */
-	KUNIT_EXPECT_NE(test, SUN50I_ACI_RD, SUN50I_ACI_WR);
 	KUNIT_EXPECT_FALSE(test, sun50i_pte_valid(0));
 	KUNIT_EXPECT_FALSE(test, sun50i_pte_valid(0xfffff0fd));
 }
@@ -963,6 +976,123 @@ static void test_program_registers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->reqs[0].type, REQ_FLUSH);
 }
 
+/*
+ * What the hardware enforces for a mapping: the permission domain its PTE
+ * selects, as sun50i_iommu_program() set it up for master @m. DM_AUT_CTRL
+ * (0x0b0 + 4 * (aci / 2), odd domains in the high half) forbids a read
+ * with bit 2m and a write with bit 2m + 1.
+ */
+static bool hw_allows(struct kunit *test, int prot, unsigned int m,
+		      bool write)
+{
+	enum sun50i_iommu_aci aci = sun50i_prot_to_aci(prot);
+	u32 val = reg(test, 0x0b0 + 4 * (aci / 2)) >> (16 * (aci % 2));
+
+	return !(val & BIT(2 * m + write));
+}
+
+static void test_prot_enforced_by_hardware(struct kunit *test)
+{
+	static const int prots[] = {
+		0, IOMMU_READ, IOMMU_WRITE, IOMMU_READ | IOMMU_WRITE,
+		IOMMU_READ | IOMMU_NOEXEC, IOMMU_WRITE | IOMMU_CACHE,
+	};
+	struct test_ctx *ctx = ctx_of(test);
+	unsigned int i, m;
+
+	kunit_activate_static_stub(test, sun50i_iommu_tlb_flush,
+				   fake_tlb_flush);
+	ctx->iommu.installed = ctx->domain;
+	KUNIT_ASSERT_EQ(test, sun50i_iommu_program(&ctx->iommu), 0);
+
+	for (i = 0; i < ARRAY_SIZE(prots); i++) {
+		for (m = 0; m < 6; m++) {
+			KUNIT_EXPECT_EQ_MSG(test, hw_allows(test, prots[i], m,
+							    false),
+					    !!(prots[i] & IOMMU_READ),
+					    "prot %#x, master %u, read",
+					    prots[i], m);
+			KUNIT_EXPECT_EQ_MSG(test, hw_allows(test, prots[i], m,
+							    true),
+					    !!(prots[i] & IOMMU_WRITE),
+					    "prot %#x, master %u, write",
+					    prots[i], m);
+		}
+	}
+}
+
+/*
+ * Replay the recorded programming against a register model: the TTB is
+ * only written while translation cannot use it (ENABLE 0 or every master
+ * bypassed), the caches are flushed after the TTB changed and before
+ * translation is live again, and at the end the domain's table translates.
+ */
+static void expect_program_order(struct kunit *test, u32 enable, u32 bypass)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	u32 ttb_dma = dom_of(test)->dt_dma;
+	bool ttb_written = false, flushed = false;
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_reqs; i++) {
+		const struct req *r = &ctx->reqs[i];
+		bool live = (enable & 1) && (bypass & 0x3f) != 0x3f;
+
+		if (r->type == REQ_FLUSH) {
+			KUNIT_EXPECT_TRUE_MSG(test, ttb_written,
+					      "request %u: flush before the TTB write",
+					      i);
+			flushed = ttb_written;
+			continue;
+		}
+		KUNIT_ASSERT_EQ(test, r->type, REQ_WRITE);
+		switch (r->addr) {
+		case 0x020:					/* ENABLE */
+			enable = r->arg;
+			break;
+		case 0x030:					/* BYPASS */
+			bypass = r->arg;
+			break;
+		case 0x050:					/* TTB */
+			KUNIT_EXPECT_FALSE_MSG(test, live,
+					       "request %u: TTB written while translating (ENABLE %#x, BYPASS %#x)",
+					       i, enable, bypass);
+			ttb_written = true;
+			flushed = false;
+			break;
+		}
+		if ((enable & 1) && (bypass & 0x3f) != 0x3f)
+			KUNIT_EXPECT_TRUE_MSG(test, flushed,
+					      "request %u: translation live before the flush",
+					      i);
+	}
+	KUNIT_EXPECT_TRUE(test, ttb_written && flushed);
+	KUNIT_EXPECT_EQ(test, enable, 1);
+	KUNIT_EXPECT_EQ(test, bypass, 0);
+	KUNIT_EXPECT_EQ(test, reg(test, 0x050), ttb_dma);
+}
+
+static void test_program_order(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	struct sun50i_iommu *iommu = &ctx->iommu;
+
+	kunit_activate_static_stub(test, sun50i_iommu_tlb_flush,
+				   fake_tlb_flush);
+	record_writes(test);
+	iommu->installed = ctx->domain;
+
+	/* From reset: translation off, nothing bypassed. */
+	KUNIT_ASSERT_EQ(test, sun50i_iommu_program(iommu), 0);
+	expect_program_order(test, 0, 0);
+
+	/* A domain switch: another table is live and translating. */
+	ctx->nr_reqs = 0;
+	writel(0x12340000, iommu->base + 0x050);		/* TTB */
+	KUNIT_ASSERT_EQ(test, sun50i_iommu_program(iommu), 0);
+	expect_program_order(test, 1, 0);
+}
+
 /* Power management */
 
 static void test_no_requests_while_powered_off(struct kunit *test)
@@ -1047,6 +1177,33 @@ static void test_fault_irq_while_powered_off(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, reg(test, 0x010), 0xffffffff);
 }
 
+/*
+ * A fault stalls the faulting masters' lanes until their reset bits (RESET,
+ * active low) are pulsed: the status is cleared, then exactly those lanes
+ * go into reset while every other lane, the caches and the IOMMU itself
+ * stay released, then all are released.
+ */
+static void test_fault_pulses_lane_reset(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	struct sun50i_iommu *iommu = &ctx->iommu;
+	const u32 sta = BIT(2) | BIT(17);	/* permission m2, L2 invalid */
+	struct req want[] = {
+		{ REQ_WRITE, 0x104, sta },			/* INT_CLR */
+		{ REQ_WRITE, 0x010, (u32)~(BIT(2) | BIT(4)) },	/* RESET */
+		{ REQ_WRITE, 0x010, 0xffffffff },
+	};
+
+	writel(sta, iommu->base + 0x108);			/* INT_STA */
+	writel(0x12345000, iommu->base + 0x118);		/* INT_ERR_ADDR2 */
+	writel(0x00abc000, iommu->base + 0x134);		/* INT_ERR_ADDR_L2 */
+	writel(BIT(4), iommu->base + 0x184);			/* L2PG_INT */
+	iommu->powered = true;
+	record_writes(test);
+	KUNIT_EXPECT_EQ(test, sun50i_iommu_irq(0, iommu), IRQ_HANDLED);
+	expect_reqs(test, want, ARRAY_SIZE(want));
+}
+
 static void test_domain_alloc_failures(struct kunit *test)
 {
 	struct test_ctx *ctx = ctx_of(test);
@@ -1123,9 +1280,12 @@ static struct kunit_case sun50i_iommu_test_cases[] = {
 	KUNIT_CASE(test_no_requests_when_not_installed),
 	KUNIT_CASE(test_cache_maintenance),
 	KUNIT_CASE(test_program_registers),
+	KUNIT_CASE(test_prot_enforced_by_hardware),
+	KUNIT_CASE(test_program_order),
 	KUNIT_CASE(test_no_requests_while_powered_off),
 	KUNIT_CASE(test_attach_while_powered_off),
 	KUNIT_CASE(test_fault_irq_while_powered_off),
+	KUNIT_CASE(test_fault_pulses_lane_reset),
 	KUNIT_CASE(test_domain_alloc_failures),
 	KUNIT_CASE(test_map_alloc_failures),
 	{}

@@ -110,15 +110,20 @@
 /* The IOVA space: 32 bits. */
 #define IOMMU_IOVA_END			BIT_ULL(32)
 
-static inline u32 iommu_read(struct sun50i_iommu *iommu, u32 reg)
+static inline u32 sun50i_iommu_read(struct sun50i_iommu *iommu, u32 reg)
 {
 	return readl(iommu->base + reg);
 }
 
-static inline void iommu_write(struct sun50i_iommu *iommu, u32 reg, u32 val)
+/* Every register write goes through here, so KUnit can see their order. */
+VISIBLE_IF_KUNIT void sun50i_iommu_write(struct sun50i_iommu *iommu, u32 reg,
+					 u32 val)
 {
+	KUNIT_STATIC_STUB_REDIRECT(sun50i_iommu_write, iommu, reg, val);
+
 	writel(val, iommu->base + reg);
 }
+EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_write);
 
 static u32 sun50i_iommu_master_mask(struct sun50i_iommu *iommu)
 {
@@ -164,7 +169,7 @@ VISIBLE_IF_KUNIT int sun50i_iommu_tlb_flush(struct sun50i_iommu *iommu)
 
 	KUNIT_STATIC_STUB_REDIRECT(sun50i_iommu_tlb_flush, iommu);
 
-	iommu_write(iommu, IOMMU_TLB_FLUSH_REG, all);
+	sun50i_iommu_write(iommu, IOMMU_TLB_FLUSH_REG, all);
 	return sun50i_iommu_wait(iommu, IOMMU_TLB_FLUSH_REG, all);
 }
 EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_tlb_flush);
@@ -172,7 +177,7 @@ EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_tlb_flush);
 /* Start the invalidation the address registers describe, and wait for it. */
 static int sun50i_iommu_ivld_start(struct sun50i_iommu *iommu, u32 enable_reg)
 {
-	iommu_write(iommu, enable_reg, IOMMU_IVLD_START);
+	sun50i_iommu_write(iommu, enable_reg, IOMMU_IVLD_START);
 	return sun50i_iommu_wait(iommu, enable_reg, IOMMU_IVLD_START);
 }
 
@@ -192,8 +197,8 @@ VISIBLE_IF_KUNIT int sun50i_iommu_tlb_ivld(struct sun50i_iommu *iommu,
 {
 	KUNIT_STATIC_STUB_REDIRECT(sun50i_iommu_tlb_ivld, iommu, iova, mask);
 
-	iommu_write(iommu, IOMMU_TLB_IVLD_ADDR_REG, iova);
-	iommu_write(iommu, IOMMU_TLB_IVLD_MASK_REG, mask);
+	sun50i_iommu_write(iommu, IOMMU_TLB_IVLD_ADDR_REG, iova);
+	sun50i_iommu_write(iommu, IOMMU_TLB_IVLD_MASK_REG, mask);
 	return sun50i_iommu_ivld_start(iommu, IOMMU_TLB_IVLD_ENABLE_REG);
 }
 EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_tlb_ivld);
@@ -209,7 +214,7 @@ VISIBLE_IF_KUNIT int sun50i_iommu_pc_ivld(struct sun50i_iommu *iommu, u32 iova)
 {
 	KUNIT_STATIC_STUB_REDIRECT(sun50i_iommu_pc_ivld, iommu, iova);
 
-	iommu_write(iommu, IOMMU_PC_IVLD_ADDR_REG, iova);
+	sun50i_iommu_write(iommu, IOMMU_PC_IVLD_ADDR_REG, iova);
 	return sun50i_iommu_ivld_start(iommu, IOMMU_PC_IVLD_ENABLE_REG);
 }
 EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_pc_ivld);
@@ -220,8 +225,8 @@ EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_pc_ivld);
  */
 static void sun50i_iommu_master_reset(struct sun50i_iommu *iommu, u32 masters)
 {
-	iommu_write(iommu, IOMMU_RESET_REG, ~masters);
-	iommu_write(iommu, IOMMU_RESET_REG, IOMMU_RESET_RELEASE_ALL);
+	sun50i_iommu_write(iommu, IOMMU_RESET_REG, ~masters);
+	sun50i_iommu_write(iommu, IOMMU_RESET_REG, IOMMU_RESET_RELEASE_ALL);
 }
 
 static bool sun50i_aci_allows(enum sun50i_iommu_aci aci, bool write)
@@ -287,25 +292,26 @@ VISIBLE_IF_KUNIT int sun50i_iommu_program(struct sun50i_iommu *iommu)
 
 	KUNIT_STATIC_STUB_REDIRECT(sun50i_iommu_program, iommu);
 
-	iommu_write(iommu, IOMMU_BYPASS_REG, masters);
-	iommu_write(iommu, IOMMU_TTB_REG, sun50i_iommu_installed_ttb(iommu));
-	iommu_write(iommu, IOMMU_TLB_ENABLE_REG,
-		    masters | IOMMU_MACRO_TLB | IOMMU_PTW_CACHE);
-	iommu_write(iommu, IOMMU_TLB_PREFETCH_REG,
-		    iommu->variant->prefetch_masters);
+	sun50i_iommu_write(iommu, IOMMU_BYPASS_REG, masters);
+	sun50i_iommu_write(iommu, IOMMU_TTB_REG,
+			   sun50i_iommu_installed_ttb(iommu));
+	sun50i_iommu_write(iommu, IOMMU_TLB_ENABLE_REG,
+			   masters | IOMMU_MACRO_TLB | IOMMU_PTW_CACHE);
+	sun50i_iommu_write(iommu, IOMMU_TLB_PREFETCH_REG,
+			   iommu->variant->prefetch_masters);
 	for (d = 0; d < IOMMU_PERM_DOMAINS; d += 2)
-		iommu_write(iommu, IOMMU_DM_AUT_CTRL_REG(d),
-			    sun50i_iommu_dm_aut(iommu, d));
-	iommu_write(iommu, IOMMU_DM_AUT_OVWT_REG, 0);
-	iommu_write(iommu, IOMMU_INT_ENABLE_REG,
-		    masters | IOMMU_INT_L1_INVALID | IOMMU_INT_L2_INVALID);
+		sun50i_iommu_write(iommu, IOMMU_DM_AUT_CTRL_REG(d),
+				   sun50i_iommu_dm_aut(iommu, d));
+	sun50i_iommu_write(iommu, IOMMU_DM_AUT_OVWT_REG, 0);
+	sun50i_iommu_write(iommu, IOMMU_INT_ENABLE_REG, masters |
+			   IOMMU_INT_L1_INVALID | IOMMU_INT_L2_INVALID);
 	ret = sun50i_iommu_tlb_flush(iommu);
 	if (ret)
 		return ret;
-	iommu_write(iommu, IOMMU_AUTO_GATING_REG, IOMMU_AUTO_GATING);
+	sun50i_iommu_write(iommu, IOMMU_AUTO_GATING_REG, IOMMU_AUTO_GATING);
 	if (iommu->installed != &sun50i_iommu_identity_domain)
-		iommu_write(iommu, IOMMU_BYPASS_REG, 0);
-	iommu_write(iommu, IOMMU_ENABLE_REG, IOMMU_ENABLE);
+		sun50i_iommu_write(iommu, IOMMU_BYPASS_REG, 0);
+	sun50i_iommu_write(iommu, IOMMU_ENABLE_REG, IOMMU_ENABLE);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_program);
@@ -361,7 +367,7 @@ static int sun50i_domain_invalidate(struct sun50i_iommu_domain *dom,
 	if (!iommu->powered || iommu->installed != &dom->domain)
 		goto out_unlock;
 
-	iommu_write(iommu, IOMMU_AUTO_GATING_REG, 0);
+	sun50i_iommu_write(iommu, IOMMU_AUTO_GATING_REG, 0);
 	if (end - start > IOMMU_FLUSH_ALL_THRESHOLD ||
 	    dte_end - dte_start > IOMMU_FLUSH_ALL_THRESHOLD) {
 		ret = sun50i_iommu_tlb_flush(iommu);
@@ -371,7 +377,7 @@ static int sun50i_domain_invalidate(struct sun50i_iommu_domain *dom,
 			ret = sun50i_iommu_pc_ivld_range(iommu, dte_start,
 							 dte_end);
 	}
-	iommu_write(iommu, IOMMU_AUTO_GATING_REG, IOMMU_AUTO_GATING);
+	sun50i_iommu_write(iommu, IOMMU_AUTO_GATING_REG, IOMMU_AUTO_GATING);
 	if (ret)
 		dev_err_ratelimited(iommu->dev,
 				    "invalidation of [%#llx, %#llx) failed: %d\n",
@@ -1142,35 +1148,37 @@ static unsigned int sun50i_iommu_read_faults(struct sun50i_iommu *iommu,
 {
 	u32 masters = sun50i_iommu_master_mask(iommu);
 	unsigned long perm;
-	u32 status, l1, l2;
+	u32 status, l1, l2, addr;
 	unsigned int m, n = 0;
 
-	status = iommu_read(iommu, IOMMU_INT_STA_REG);
+	status = sun50i_iommu_read(iommu, IOMMU_INT_STA_REG);
 	if (!(status & (masters | IOMMU_INT_L1_INVALID |
 			IOMMU_INT_L2_INVALID)))
 		return 0;
 	l1 = status & IOMMU_INT_L1_INVALID ?
-		iommu_read(iommu, IOMMU_L1PG_INT_REG) : 0;
+		sun50i_iommu_read(iommu, IOMMU_L1PG_INT_REG) : 0;
 	l2 = status & IOMMU_INT_L2_INVALID ?
-		iommu_read(iommu, IOMMU_L2PG_INT_REG) : 0;
+		sun50i_iommu_read(iommu, IOMMU_L2PG_INT_REG) : 0;
 
 	perm = status & masters;
 	for_each_set_bit(m, &perm, iommu->variant->num_masters) {
-		u32 data = iommu_read(iommu, IOMMU_INT_ERR_DATA_REG(m));
+		u32 data = sun50i_iommu_read(iommu, IOMMU_INT_ERR_DATA_REG(m));
 
 		f[n].master = m;
-		f[n].iova = iommu_read(iommu, IOMMU_INT_ERR_ADDR_REG(m));
+		f[n].iova = sun50i_iommu_read(iommu, IOMMU_INT_ERR_ADDR_REG(m));
 		f[n].flags = sun50i_fault_direction(data, &f[n].cause);
 		n++;
 	}
-	if (l1)
-		n = sun50i_fault_add(iommu, f, n, l1 & masters,
-				     iommu_read(iommu, IOMMU_INT_ERR_ADDR_L1_REG),
+	if (l1) {
+		addr = sun50i_iommu_read(iommu, IOMMU_INT_ERR_ADDR_L1_REG);
+		n = sun50i_fault_add(iommu, f, n, l1 & masters, addr,
 				     "invalid DTE");
-	if (l2)
-		n = sun50i_fault_add(iommu, f, n, l2 & masters,
-				     iommu_read(iommu, IOMMU_INT_ERR_ADDR_L2_REG),
+	}
+	if (l2) {
+		addr = sun50i_iommu_read(iommu, IOMMU_INT_ERR_ADDR_L2_REG);
+		n = sun50i_fault_add(iommu, f, n, l2 & masters, addr,
 				     "invalid PTE");
+	}
 	if ((l1 | l2) & ~masters)
 		dev_warn_ratelimited(iommu->dev,
 				     "fault of the debug port (L1 %#x L2 %#x)\n",
@@ -1180,7 +1188,7 @@ static unsigned int sun50i_iommu_read_faults(struct sun50i_iommu *iommu,
 		f[m].dev = get_device(iommu->masters[f[m].master]);
 	*domain = iommu->installed;
 
-	iommu_write(iommu, IOMMU_INT_CLR_REG, status);
+	sun50i_iommu_write(iommu, IOMMU_INT_CLR_REG, status);
 	sun50i_iommu_master_reset(iommu, (status | l1 | l2) & masters);
 	return n;
 }
@@ -1245,8 +1253,8 @@ VISIBLE_IF_KUNIT void sun50i_iommu_power_off(struct sun50i_iommu *iommu)
 	unsigned long flags;
 
 	spin_lock_irqsave(&iommu->lock, flags);
-	iommu_write(iommu, IOMMU_ENABLE_REG, 0);
-	iommu_write(iommu, IOMMU_INT_ENABLE_REG, 0);
+	sun50i_iommu_write(iommu, IOMMU_ENABLE_REG, 0);
+	sun50i_iommu_write(iommu, IOMMU_INT_ENABLE_REG, 0);
 	iommu->powered = false;
 	spin_unlock_irqrestore(&iommu->lock, flags);
 

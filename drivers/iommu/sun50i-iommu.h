@@ -231,6 +231,7 @@ void sun50i_table_clean(struct device *dev, dma_addr_t dma, size_t size);
 int sun50i_iommu_tlb_ivld(struct sun50i_iommu *iommu, u32 iova, u32 mask);
 int sun50i_iommu_pc_ivld(struct sun50i_iommu *iommu, u32 iova);
 int sun50i_iommu_tlb_flush(struct sun50i_iommu *iommu);
+void sun50i_iommu_write(struct sun50i_iommu *iommu, u32 reg, u32 val);
 int sun50i_iommu_program(struct sun50i_iommu *iommu);
 int sun50i_iommu_install(struct sun50i_iommu *iommu,
 			 struct iommu_domain *domain);
