@@ -3,15 +3,16 @@
 # The emulated board (QEMU machine sun50i-h6-iommu-testbed): build what a
 # boot needs, and boot it.
 #
-#   board.sh build [ours|mainline|nopm]
+#   board.sh build [ours|mainline|nopm|mainline-nopm]
 #       the kernel (ours: tooling/build.sh image; mainline: the tree's
 #       `base` tag in a worktree build/linux-mainline, built in
-#       build/arm64-mainline with the same config fragment; nopm: ours
-#       without CONFIG_PM, in build/arm64-nopm), the board DTB
+#       build/arm64-mainline with the same config fragment; nopm and
+#       mainline-nopm: the same trees without CONFIG_PM, in
+#       build/arm64-nopm and build/arm64-mainline-nopm), the board DTB
 #       against that tree's sun50i-h6.dtsi, the e2e test module, the static
 #       /init and the initramfs with the guest scripts (e2e/guest/*.e2e)
-#       -> out/board[-mainline|-nopm]/
-#   board.sh boot ours|mainline|nopm SCRIPT LOGDIR [TIMEOUT]
+#       -> out/board[-mainline][-nopm]/
+#   board.sh boot VARIANT SCRIPT LOGDIR [TIMEOUT]
 #       boot once, running e2e/guest/SCRIPT.e2e; the console goes to
 #       LOGDIR/console.log (and to stdout with BOARD_TEE=1), QEMU's guest
 #       errors (the IOMMU model's fault and audit lines) and its power
@@ -43,20 +44,21 @@ variant_vars() {
 		bdir=$OUT/board-mainline
 		image=$bdir/Image
 		;;
-	nopm)
+	nopm | mainline-nopm)
 		vtree=$TREE
-		kdir=$BUILD/arm64-nopm
-		bdir=$OUT/board-nopm
+		[ "$1" = nopm ] || vtree=$BUILD/linux-mainline
+		kdir=$BUILD/arm64-$1
+		bdir=$OUT/board-$1
 		image=$bdir/Image
 		;;
-	*) die "variant must be ours, mainline or nopm, not '$1'" ;;
+	*) die "variant must be ours, mainline, nopm or mainline-nopm, not '$1'" ;;
 	esac
 }
 
 # The mainline tree: a worktree of $TREE at the tag `base`.
 mainline_tree() {
 	[ -d "$TREE/.git" ] || "$TOP/tooling/prepare-tree.sh"
-	if ! git -C "$vtree" rev-parse --git-dir >/dev/null 2>&1; then
+	if [ ! -e "$vtree/.git" ]; then
 		step "worktree of the base (mainline driver and DT) in $vtree"
 		rm -rf "$vtree"
 		git -C "$TREE" worktree prune
@@ -77,23 +79,22 @@ mainline_kernel() {
 	cp "$kdir/arch/arm64/boot/Image" "$image"
 }
 
-# Our kernel without CONFIG_PM: the same fragment minus the options that
+# A kernel without CONFIG_PM: the same fragment minus the options that
 # are or need power management.
 nopm_kernel() {
 	local frag=$kdir.config
 	mkdir -p "$bdir" "$kdir"
-	[ -d "$TREE/.git" ] || "$TOP/tooling/prepare-tree.sh"
 	grep -vxE 'CONFIG_(PM|SUSPEND|PM_DEBUG)=y' \
 		"$TOP/tooling/configs/arm64.config" >"$frag.new"
 	echo "# CONFIG_PM is not set" >>"$frag.new"
 	# Rewritten only on change: kconfigure redoes the config when it is newer.
 	cmp -s "$frag.new" "$frag" || mv "$frag.new" "$frag"
 	rm -f "$frag.new"
-	kconfigure "$kdir" arm64 "$ARM64_CROSS" "$frag"
+	TREE=$vtree kconfigure "$kdir" arm64 "$ARM64_CROSS" "$frag"
 	! grep -q '^CONFIG_PM=y' "$kdir/.config" ||
 		die "$(basename "$kdir"): CONFIG_PM is still set (selected by another option)"
 	step "building the CONFIG_PM=n arm64 Image in $kdir"
-	kmake "$kdir" arm64 "$ARM64_CROSS" Image
+	TREE=$vtree kmake "$kdir" arm64 "$ARM64_CROSS" Image
 	cp "$kdir/arch/arm64/boot/Image" "$image"
 }
 
@@ -152,13 +153,13 @@ build() {
 	# Builds share the machine: stay behind interactive work.
 	renice -n "$NICE" -p $$ >/dev/null
 	[ -x "$QEMU" ] || "$TOP/tooling/emulator.sh"
+	[ -d "$TREE/.git" ] || "$TOP/tooling/prepare-tree.sh"
+	[ "$vtree" = "$TREE" ] || mainline_tree
 	if [ "$1" = mainline ]; then
-		mainline_tree
 		mainline_kernel
-	elif [ "$1" = nopm ]; then
+	elif [ "$1" != ours ]; then
 		nopm_kernel
 	else
-		[ -d "$TREE/.git" ] || "$TOP/tooling/prepare-tree.sh"
 		"$TOP/tooling/build.sh" image
 	fi
 	mkdir -p "$bdir"
@@ -198,7 +199,7 @@ boot() {
 
 case ${1:-} in
 build) build "${2:-ours}" ;;
-boot) [ $# -ge 4 ] || die "usage: board.sh boot ours|mainline|nopm SCRIPT LOGDIR [TIMEOUT]"
+boot) [ $# -ge 4 ] || die "usage: board.sh boot VARIANT SCRIPT LOGDIR [TIMEOUT]"
 	boot "$2" "$3" "$4" "${5:-}" ;;
-*) die "usage: board.sh build [ours|mainline|nopm] | boot VARIANT SCRIPT LOGDIR [TIMEOUT]" ;;
+*) die "usage: board.sh build [ours|mainline|nopm|mainline-nopm] | boot VARIANT SCRIPT LOGDIR [TIMEOUT]" ;;
 esac

@@ -373,29 +373,68 @@ static int e2e_iommu_map_regs(void)
 	return e2e_iommu_regs ? 0 : -ENOMEM;
 }
 
-/* Wait until the driver handled and cleared every pending fault. */
-static bool e2e_iommu_quiet(void)
-{
-	u32 sta;
-	int ret;
+static u32 e2e_ccu_bus_iommu(void);
 
-	ret = readl_poll_timeout(e2e_iommu_regs + IOMMU_INT_STA, sta, !sta,
-				 100, E2E_TIMEOUT_MS * USEC_PER_MSEC);
+/*
+ * Whether the IOMMU's bus clock runs and its reset is released (CCU): a
+ * gated IOMMU reads 0 everywhere, so a register that should read 0 proves
+ * nothing unless this holds.
+ */
+static bool e2e_iommu_powered(void)
+{
+	u32 ccu = e2e_ccu_bus_iommu();
+
+	return ccu != U32_MAX && (ccu & CCU_BUS_IOMMU_GATE) &&
+	       (ccu & CCU_BUS_IOMMU_RSTN);
+}
+
+/*
+ * Check that the driver handled and cleared every pending fault: with the
+ * IOMMU powered, INT_STA reads 0 within a second.
+ */
+static bool e2e_iommu_quiet(struct e2e_case *c)
+{
+	bool powered = e2e_iommu_powered();
+	u32 sta = 0;
+	int ret = -ENODEV;
+
+	if (powered)
+		ret = readl_poll_timeout(e2e_iommu_regs + IOMMU_INT_STA, sta,
+					 !sta, 100,
+					 E2E_TIMEOUT_MS * USEC_PER_MSEC);
 	/* The lane resets follow the status clear. */
 	msleep(20);
-	return !ret;
+	return e2e_check(c, powered && !ret, "quiet",
+			 "every fault handled: IOMMU %s, INT_STA %#x",
+			 powered ? "powered" : "gated or in reset", sta);
 }
 
 static int e2e_pmu_start(void)
 {
 	u32 val;
 
+	if (!e2e_iommu_powered())
+		return -ENODEV;
 	writel(1, e2e_iommu_regs + IOMMU_PMU_CLR);
 	if (readl_poll_timeout(e2e_iommu_regs + IOMMU_PMU_CLR, val, !val, 10,
 			       USEC_PER_MSEC))
 		return -ETIMEDOUT;
 	writel(1, e2e_iommu_regs + IOMMU_PMU_ENABLE);
 	return 0;
+}
+
+/*
+ * Check that the PMU is counting: the IOMMU is powered and PMU_ENABLE
+ * reads back 1. Counters that read 0 mean nothing otherwise.
+ */
+static bool e2e_pmu_live(struct e2e_case *c)
+{
+	bool powered = e2e_iommu_powered();
+	u32 en = powered ? readl(e2e_iommu_regs + IOMMU_PMU_ENABLE) : 0;
+
+	return e2e_check(c, powered && en == 1, "pmu-live",
+			 "PMU counting: IOMMU %s, PMU_ENABLE %#x",
+			 powered ? "powered" : "gated or in reset", en);
 }
 
 static u64 e2e_pmu_counter(unsigned int slot, bool hit)
@@ -619,12 +658,12 @@ static void e2e_unmap(struct e2e_case *c, struct e2e_domain *ed,
 }
 
 /* Wait for a fault report and for the driver to finish its recovery. */
-static bool e2e_wait_fault(struct e2e_faults *fl)
+static bool e2e_wait_fault(struct e2e_case *c, struct e2e_faults *fl)
 {
 	bool got = wait_for_completion_timeout(&fl->any,
 					       msecs_to_jiffies(E2E_TIMEOUT_MS));
 
-	e2e_iommu_quiet();
+	e2e_iommu_quiet(c);
 	return got;
 }
 
@@ -713,7 +752,7 @@ static void e2e_unmanaged_one(struct e2e_case *c, struct e2e_domain *ed,
 	ret = e2e_memcpy(&ec, E2E_IOVA_DST, E2E_IOVA_SRC, E2E_LEN);
 	e2e_pl330_scrub(ec.dma);
 	pr_info("%s: %s: copy after unmap: %d\n", c->name, name, ret);
-	e2e_check(c, e2e_wait_fault(&ed->faults), "fault-reported",
+	e2e_check(c, e2e_wait_fault(c, &ed->faults), "fault-reported",
 		  "%s: the fault reached our handler (%u reports)", name,
 		  ed->faults.n);
 	e2e_faults_show(c, &ed->faults);
@@ -723,9 +762,11 @@ static void e2e_unmanaged_one(struct e2e_case *c, struct e2e_domain *ed,
 		  name, E2E_IOVA_SRC);
 	e2e_check(c, e2e_faults_have(&ed->faults, ec.dev, 0, ULONG_MAX, -1),
 		  "fault-dev", "%s: a report names the master's device", name);
-	e2e_check(c, e2e_faults_have(&ed->faults, NULL, E2E_IOVA_SRC,
-				     E2E_LEN, IOMMU_FAULT_READ),
-		  "fault-dir", "%s: the source fault is a read", name);
+	/*
+	 * An invalid-entry fault carries no direction in the hardware (the
+	 * driver reports it as a read): e2e.sh checks the model's record of
+	 * the access instead.
+	 */
 	e2e_check(c, !memchr_inv(dst.va, 0xee, E2E_LEN),
 		  "nothing-written", "%s: no byte written after unmap", name);
 out:
@@ -819,7 +860,7 @@ static void e2e_case_readonly(struct e2e_case *c)
 	ret = e2e_memcpy(&ec, E2E_IOVA_DST, E2E_IOVA_SRC, E2E_LEN);
 	pr_info("%s: copy into the read-only page: %d\n", c->name, ret);
 	e2e_pl330_scrub(ec.dma);
-	e2e_check(c, e2e_wait_fault(&ed.faults), "fault-reported",
+	e2e_check(c, e2e_wait_fault(c, &ed.faults), "fault-reported",
 		  "the write fault reached our handler (%u reports)",
 		  ed.faults.n);
 	e2e_faults_show(c, &ed.faults);
@@ -922,6 +963,7 @@ static void e2e_case_identity(struct e2e_case *c)
 {
 	struct e2e_chan ec = {};
 	unsigned int dma, i;
+	phys_addr_t pa;
 	dma_addr_t d;
 	void *buf;
 
@@ -937,14 +979,17 @@ static void e2e_case_identity(struct e2e_case *c)
 		e2e_check(c, dom && dom->type == IOMMU_DOMAIN_IDENTITY,
 			  "identity-domain", "%s is in the identity domain (%s)",
 			  e2e_dma_names[dma], e2e_domain_type(dom));
+		/*
+		 * What the DMA API hands out here is the kernel's direct
+		 * mapping, not the driver's work: shown, not counted.
+		 */
 		buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
 		if (buf) {
+			pa = virt_to_phys(buf);
 			d = dma_map_single(ec.dev, buf, PAGE_SIZE,
 					   DMA_BIDIRECTIONAL);
-			e2e_check(c, !dma_mapping_error(ec.dev, d) &&
-				  d == virt_to_phys(buf), "untranslated",
-				  "%s: the DMA API gives the physical address (%pad)",
-				  e2e_dma_names[dma], &d);
+			pr_info("%s: %s: the DMA API maps PA %pa at %pad\n",
+				c->name, e2e_dma_names[dma], &pa, &d);
 			if (!dma_mapping_error(ec.dev, d))
 				dma_unmap_single(ec.dev, d, PAGE_SIZE,
 						 DMA_BIDIRECTIONAL);
@@ -953,10 +998,12 @@ static void e2e_case_identity(struct e2e_case *c)
 		e2e_chan_put(&ec);
 	}
 
-	if (e2e_pmu_start())
-		e2e_check(c, false, "pmu", "PMU clear timed out");
+	/* Copies at physical addresses pass the IOMMU untranslated. */
+	e2e_check(c, !e2e_pmu_start(), "pmu", "PMU cleared and enabled");
 	e2e_case_dma(c);
 	e2e_pmu_show(c->name);
+	if (!e2e_pmu_live(c))
+		return;
 	for (i = 0; i < IOMMU_NUM_MASTERS; i++)
 		if (e2e_pmu_counter(i, false))
 			break;
@@ -1031,11 +1078,12 @@ static void e2e_group_release(struct iommu_group *group, bool owned,
  * domain maps every address 1:1 and the copies must complete; otherwise
  * every one must fault: no event, no byte written.
  */
-static void e2e_blocked_round(struct e2e_case *c, struct e2e_pl330 *pl,
-			      struct e2e_buf *src, struct e2e_buf *dst,
-			      unsigned int round, bool expect_ok)
+static unsigned int e2e_blocked_round(struct e2e_case *c,
+				      struct e2e_pl330 *pl,
+				      struct e2e_buf *src, struct e2e_buf *dst,
+				      unsigned int round, bool expect_ok)
 {
-	unsigned int dma;
+	unsigned int dma, copied = 0;
 	int ran;
 
 	for (dma = 0; dma < E2E_NUM_DMA; dma++) {
@@ -1043,14 +1091,14 @@ static void e2e_blocked_round(struct e2e_case *c, struct e2e_pl330 *pl,
 		memset(dst->va, 0xee, PAGE_SIZE);
 		ran = e2e_pl330_copy(&pl[dma], round, pl[dma].mcode.pa,
 				     dst->pa, src->pa);
-		e2e_iommu_quiet();
+		e2e_iommu_quiet(c);
 		if (expect_ok)
-			e2e_check(c, ran == 1 &&
-				  e2e_holds(dst->va, PAGE_SIZE,
-					    0x90 + round * 2 + dma),
-				  "direct-copy",
-				  "%s: direct PL330 copy through a 1:1 domain: ran %d",
-				  e2e_dma_names[dma], ran);
+			copied += e2e_check(c, ran == 1 &&
+					    e2e_holds(dst->va, PAGE_SIZE,
+						      0x90 + round * 2 + dma),
+					    "direct-copy",
+					    "%s: direct PL330 copy through a 1:1 domain: ran %d",
+					    e2e_dma_names[dma], ran);
 		else
 			e2e_check(c, ran == 0 &&
 				  !memchr_inv(dst->va, 0xee, PAGE_SIZE),
@@ -1059,6 +1107,7 @@ static void e2e_blocked_round(struct e2e_case *c, struct e2e_pl330 *pl,
 				  e2e_dma_names[dma], e2e_dma_masters[dma][0],
 				  e2e_dma_masters[dma][1], ran);
 	}
+	return copied;
 }
 
 static void e2e_case_blocked(struct e2e_case *c)
@@ -1069,7 +1118,7 @@ static void e2e_case_blocked(struct e2e_case *c)
 	struct iommu_domain *dom, *paging = NULL;
 	struct iommu_group *group = NULL;
 	bool active[E2E_NUM_DMA] = {};
-	unsigned int dma;
+	unsigned int dma, controls = 0;
 	bool owned = false;
 	int ret;
 
@@ -1112,9 +1161,14 @@ static void e2e_case_blocked(struct e2e_case *c)
 		  "blocking-domain", "both PL330s are in the blocking domain");
 	e2e_blocked_round(c, pl, &src, &dst, 0, false);
 
-	/* The same programs complete through a domain that maps them 1:1. */
+	/*
+	 * The positive control: the same programs complete through a domain
+	 * that maps them 1:1. Without it, "blocked" could mean a broken PL330.
+	 */
 	paging = iommu_paging_domain_alloc(dev[0]);
-	if (IS_ERR(paging)) {
+	if (!e2e_check(c, !IS_ERR(paging), "paging-alloc",
+		       "paging domain for the control: %d",
+		       PTR_ERR_OR_ZERO(paging))) {
 		paging = NULL;
 		goto out;
 	}
@@ -1134,12 +1188,15 @@ static void e2e_case_blocked(struct e2e_case *c)
 		iommu_detach_group(paging, group);
 		goto out;
 	}
-	e2e_blocked_round(c, pl, &src, &dst, 1, true);
+	controls = e2e_blocked_round(c, pl, &src, &dst, 1, true);
 	iommu_detach_group(paging, group);
 	e2e_check(c, iommu_get_domain_for_dev(dev[0]) == dom, "blocked-again",
 		  "detaching returns the group to the blocking domain");
 	e2e_blocked_round(c, pl, &src, &dst, 2, false);
 out:
+	e2e_check(c, controls == E2E_NUM_DMA, "positive-control",
+		  "%u of %u control copies through the 1:1 domain completed",
+		  controls, E2E_NUM_DMA);
 	e2e_group_release(group, owned, paging);
 	e2e_buf_free(&dst);
 	e2e_buf_free(&src);
@@ -1196,6 +1253,20 @@ static bool e2e_rpm_allowed(struct device *dev)
 #endif
 }
 
+/* What holds a device in its runtime PM state, for a failed check. */
+static void e2e_show_rpm(struct e2e_case *c, struct device *dev)
+{
+#ifdef CONFIG_PM
+	pr_info("%s: %s runtime PM: usage %d, active children %d, disable depth %u, error %d, auto %d, request %d%s, links %u\n",
+		c->name, dev_name(dev), atomic_read(&dev->power.usage_count),
+		atomic_read(&dev->power.child_count), dev->power.disable_depth,
+		dev->power.runtime_error, dev->power.runtime_auto,
+		dev->power.request,
+		dev->power.request_pending ? " (pending)" : "",
+		dev->power.links_count);
+#endif
+}
+
 /*
  * Check that the IOMMU reaches runtime status active (@on) or suspended
  * within a second, and that the CCU then shows its bus clock running and
@@ -1215,6 +1286,8 @@ static bool e2e_check_power(struct e2e_case *c, struct device *iommu,
 			break;
 		usleep_range(2000, 5000);
 	}
+	if (!reached)
+		e2e_show_rpm(c, iommu);
 	ccu = e2e_ccu_bus_iommu();
 	return e2e_check(c, reached && ccu != U32_MAX &&
 			 !!(ccu & CCU_BUS_IOMMU_GATE) == on &&
@@ -1259,7 +1332,7 @@ static void e2e_pm_copy(struct e2e_case *c, struct e2e_pl330 *pl,
 	if (!ret) {
 		ran = e2e_pl330_copy(pl, 0, E2E_IOVA_MC, E2E_IOVA_DST,
 				     E2E_IOVA_SRC);
-		e2e_iommu_quiet();
+		e2e_iommu_quiet(c);
 		pm_runtime_put_sync(dev);
 	}
 	e2e_check(c, !ret && ran == 1 && e2e_holds(want->va, PAGE_SIZE, seed) &&
@@ -1477,7 +1550,7 @@ static void e2e_case_storm(struct e2e_case *c)
 			break;
 	}
 	ms = ktime_ms_delta(ktime_get(), start);
-	e2e_iommu_quiet();
+	e2e_iommu_quiet(c);
 	kthread_stop(hb.task);
 	pr_info("%s: end: %u DMAs in %lld ms\n", c->name, i, ms);
 	e2e_check(c, i == E2E_STORM_DMAS && !errors && !stuck,
@@ -1511,6 +1584,8 @@ static void e2e_case_pmu_expect(struct e2e_case *c, const char *arg)
 			want |= BIT(m);
 	kfree(copy);
 	e2e_pmu_show(c->name);
+	if (!e2e_pmu_live(c))
+		return;
 	for (m = 0; m < IOMMU_NUM_MASTERS; m++) {
 		u64 n = e2e_pmu_counter(m, false);
 
@@ -1580,7 +1655,7 @@ static void e2e_case_demo(struct e2e_case *c)
 	pr_info("demo: unmapped %#lx; copying again\n", E2E_IOVA_DST);
 	e2e_memcpy(&ec, E2E_IOVA_DST, E2E_IOVA_SRC, E2E_LEN);
 	e2e_pl330_scrub(ec.dma);
-	e2e_check(c, e2e_wait_fault(&ed.faults), "fault",
+	e2e_check(c, e2e_wait_fault(c, &ed.faults), "fault",
 		  "the write to the unmapped page faulted (an invalid entry is reported as a read: the hardware does not say)");
 	e2e_faults_show(c, &ed.faults);
 	e2e_unmap(c, &ed, E2E_IOVA_SRC, E2E_LEN);
