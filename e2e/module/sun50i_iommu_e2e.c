@@ -195,9 +195,20 @@ static int e2e_master_get(struct device *dev)
 	return ret;
 }
 
+/*
+ * Let the master idle: suspend it now. pl330 left its device set up for
+ * autosuspend, so a plain put would only arm a timer, and disabling runtime
+ * PM before it fired would leave the master (and with it the IOMMU, which
+ * its device link holds) active for good.
+ */
+static int e2e_master_idle(struct device *dev)
+{
+	return pm_runtime_put_sync_suspend(dev);
+}
+
 static void e2e_master_put(struct device *dev)
 {
-	pm_runtime_put_sync(dev);
+	e2e_master_idle(dev);
 	pm_runtime_disable(dev);
 }
 
@@ -1321,7 +1332,7 @@ static void e2e_pm_copy(struct e2e_case *c, struct e2e_pl330 *pl,
 			struct e2e_buf *src, struct e2e_buf *want,
 			struct e2e_buf *spare, u8 seed, const char *id)
 {
-	int ret, ran = 0;
+	int ret, idle, ran = 0;
 
 	e2e_fill(src->va, PAGE_SIZE, seed);
 	memset(want->va, 0xee, PAGE_SIZE);
@@ -1333,7 +1344,10 @@ static void e2e_pm_copy(struct e2e_case *c, struct e2e_pl330 *pl,
 		ran = e2e_pl330_copy(pl, 0, E2E_IOVA_MC, E2E_IOVA_DST,
 				     E2E_IOVA_SRC);
 		e2e_iommu_quiet(c);
-		pm_runtime_put_sync(dev);
+		idle = e2e_master_idle(dev);
+		e2e_check(c, !idle && pm_runtime_status_suspended(dev),
+			  "master-suspended", "%s runtime-suspended: %d",
+			  E2E_DMA0, idle);
 	}
 	e2e_check(c, !ret && ran == 1 && e2e_holds(want->va, PAGE_SIZE, seed) &&
 		  (!spare || !memchr_inv(spare->va, 0xee, PAGE_SIZE)), id,
