@@ -391,6 +391,37 @@ def neighbour_prefetch_stale(ctx):
 
 
 @case
+def invalid_entry_cached(ctx):
+    """A walk that finds an invalid PTE caches it (cache-invalid-entries):
+    mapping the page afterwards without invalidating it still faults."""
+    for cached in (True, False):
+        q, mmu, dma = ctx.setup(
+            globals_=("cache-invalid-entries=%s" % ("on" if cached else
+                                                    "off"),),
+            prefetch=0)
+        a = pattern(9, 0x1000)
+        q.write(SRC_PA, a)
+        mmu.map(SRC_IOVA + 0x1000, SRC_PA, ACI_RD)   # the PT exists
+        mmu.map(DST_IOVA, DST_PA, ACI_RW)
+        mmu.flush_all()
+        dma[1].copy(SRC_IOVA, DST_IOVA, 0x1000)
+        check_eq(mmu.r(INT_STA), 1 << 17, "unmapped page -> L2 fault")
+        mmu.w(INT_CLR, mmu.r(INT_STA))
+        mmu.pulse_lane_reset(1 << 4)
+        mmu.map(SRC_IOVA, SRC_PA, ACI_RD, sync=False)
+        dma[1].copy(SRC_IOVA, DST_IOVA, 0x1000)
+        if cached:
+            check_eq(mmu.r(INT_STA), 1 << 17, "cached invalid PTE faults")
+            mmu.w(INT_CLR, mmu.r(INT_STA))
+            mmu.pulse_lane_reset(1 << 4)
+            mmu.inv_tlb(SRC_IOVA)
+            dma[1].copy(SRC_IOVA, DST_IOVA, 0x1000)
+        check_eq(mmu.r(INT_STA), 0, "no fault once valid (cached=%s)"
+                 % cached)
+        check(q.read(DST_PA, 0x1000) == a, "copy (cached=%s)" % cached)
+
+
+@case
 def ptw_cache_stale(ctx):
     q, mmu, dma, a, b = setup_remappable(ctx, 7)
     mmu.flush_all()
