@@ -74,6 +74,8 @@ MAINLINE_CANNOT=(
 	"readonly-write-fault:ro-unchanged $RO_BUG"
 	"readonly-write-fault:audit-ttb $TTB_BUG"
 	"remap:audit-ttb $TTB_BUG"
+	"blocked-domain:audit-ttb $TTB_BUG"
+	"runtime-pm:audit-ttb $TTB_BUG"
 	"fault-storm:log-ratelimited mainline logs every fault with dev_err(), not rate-limited"
 	"runtime-pm:suspended $NO_RPM"
 	"runtime-pm:idle-after-attach $NO_RPM"
