@@ -575,12 +575,191 @@ def lane_reset_semantics(ctx):
     mmu.w(RESET, 0xFFFFFFFF)
     dma[0].copy(SRC_IOVA, DST_IOVA, 0x1000)
     check(q.read(DST_PA, 0x1000) == data, "released lanes transfer")
+    # ... and every lane it put in reset without a fault is audited:
+    # lane 4 (pulsed) and the others (held, then released)
+    for m in range(6):
+        check(q.log_lines("audit: lane reset of master=%d, which had not "
+                          "faulted" % m), "audit of lane %d's reset" % m)
     # Global soft reset (bit 31) returns the registers to reset values
+    before = q.audit_errors()
     mmu.w(RESET, 0x7FFFFFFF)
     mmu.w(RESET, 0xFFFFFFFF)
     check_eq(mmu.r(ENABLE), 0, "global reset clears ENABLE")
     check_eq(mmu.r(DM_AUT_CTRL(1)), 0, "global reset clears DM_AUT_CTRL1")
+    check_eq(q.audit_errors(), before, "no audit of the global reset")
+
+
+@case
+def lane_hold_for_ttb_switch(ctx):
+    """Holding every lane in reset is the one way to switch the TTB while
+    translating without an untranslated window; a hold without a TTB
+    switch, or a TTB switch under running lanes, is audited."""
+    q, mmu, dma = ctx.setup()
+    mmu.w(RESET, 0x80030000)                  # every lane held
+    mmu.w(TTB, mmu.TTB_PA)
+    mmu.flush_all()
+    mmu.w(RESET, 0xFFFFFFFF)
     no_audit(q)
+    mmu.w(TTB, mmu.TTB_PA)                    # lanes running: audited
+    check(q.log_lines("audit: TTB written"), "TTB under running lanes")
+    # A faulting lane's pulse is no audit; a healthy one's is
+    q2, m2, d2 = ctx.setup()
+    m2.map(DST_IOVA, DST_PA, ACI_RW)
+    d2[1].copy(SRC_IOVA, DST_IOVA, 0x100)     # SRC unmapped: L1 fault
+    check_eq(m2.r(L1PG_INT), 1 << 4, "master 4 faulted")
+    m2.w(INT_CLR, m2.r(INT_STA))
+    m2.pulse_lane_reset(1 << 4)
+    no_audit(q2)
+    m2.pulse_lane_reset(1 << 1)
+    check(q2.log_lines("audit: lane reset of master=1, which had not "
+                       "faulted"), "healthy lane 1 reset")
+
+
+@case
+def lane_reset_extras(ctx):
+    """What a lane reset does besides releasing the lane: flush the lane's
+    micro TLB (default) or not, and clear its fault status or not."""
+    for flush in (True, False):
+        q, mmu, dma, a, b = setup_remappable(
+            ctx, 12, ("lane-reset-flush=%s" % ("on" if flush else "off"),))
+        dma[1].copy(SRC_IOVA, DST_IOVA, 0x1000)
+        mmu.map(SRC_IOVA, ALT_PA, ACI_RD, sync=False)
+        mmu.w(TLB_FLUSH_ENABLE, 1 << 16)      # the macro TLB only
+        mmu.wait_clear(TLB_FLUSH_ENABLE, "macro TLB flush")
+        mmu.pulse_lane_reset(1 << 4)
+        dma[1].copy(SRC_IOVA, DST_IOVA, 0x1000)
+        got = q.read(DST_PA, 0x1000)
+        check(got == (b if flush else a),
+              "lane-reset-flush=%s: micro TLB %s" % (
+                  flush, "dropped" if flush else "kept"))
+    for clears in (False, True):
+        q, mmu, dma = ctx.setup(globals_=(
+            "lane-reset-clears-fault=%s" % ("on" if clears else "off"),))
+        mmu.map(DST_IOVA, DST_PA, ACI_RW)
+        dma[1].copy(SRC_IOVA, DST_IOVA, 0x100)
+        mmu.pulse_lane_reset(1 << 4)
+        check_eq(mmu.r(INT_STA), 0 if clears else 1 << 16,
+                 "lane-reset-clears-fault=%s: INT_STA" % clears)
+        check_eq(mmu.r(L1PG_INT), 0 if clears else 1 << 4,
+                 "lane-reset-clears-fault=%s: L1PG_INT" % clears)
+
+
+@case
+def ivld_mask_modes(ctx):
+    """ivld-mask=any: (VA & MASK) == (ADDR & MASK). silicon-only: only the
+    page and 1 MiB masks work; any other drops only the entry at ADDR."""
+    for mode in ("any", "silicon-only"):
+        q, mmu, dma = ctx.setup(globals_=("ivld-mask=" + mode,),
+                                prefetch=0)
+        a, b = pattern(13, 0x2000), pattern(14, 0x2000)
+        q.write(SRC_PA, a)
+        q.write(ALT_PA, b)
+        mmu.map(SRC_IOVA, SRC_PA, ACI_RD, size=0x2000)
+        mmu.map(DST_IOVA, DST_PA, ACI_RW, size=0x2000)
+        mmu.flush_all()
+        dma[1].copy(SRC_IOVA, DST_IOVA, 0x2000)
+        mmu.map(SRC_IOVA, ALT_PA, ACI_RD, size=0x2000, sync=False)
+        mmu.inv_tlb(SRC_IOVA, 0xFFFFE000)     # an 8 KiB block
+        dma[1].copy(SRC_IOVA, DST_IOVA, 0x2000)
+        got = q.read(DST_PA, 0x2000)
+        check(got[:0x1000] == b[:0x1000], "%s: the page at ADDR" % mode)
+        check(got[0x1000:] == (b if mode == "any" else a)[0x1000:],
+              "%s: the second page of the 8 KiB mask" % mode)
+        mmu.inv_tlb(SRC_IOVA + 0x1000, 0xFFF00000)
+        dma[1].copy(SRC_IOVA, DST_IOVA, 0x2000)
+        check(q.read(DST_PA, 0x2000) == b, "%s: the 1 MiB mask" % mode)
+
+
+@case
+def prefetch_distance_and_holder(ctx):
+    """Up to prefetch-distance invalid neighbours are cached by a walk; with
+    prefetch-holder they live in the line of the entry that fetched them
+    and only invalidating that entry drops them."""
+    for dist, holder in ((1, False), (8, False), (8, True)):
+        q, mmu, dma = ctx.setup(globals_=(
+            "prefetch-distance=%d" % dist,
+            "prefetch-holder=%s" % ("on" if holder else "off")))
+        a = pattern(15, 0x6000)
+        q.write(SRC_PA, a)
+        mmu.map(SRC_IOVA, SRC_PA, ACI_RD)             # page n only
+        mmu.map(DST_IOVA, DST_PA, ACI_RW, size=0x6000)
+        mmu.flush_all()
+        dma[1].copy(SRC_IOVA, DST_IOVA, 0x1000)       # prefetches n+1..
+        far = SRC_IOVA + 0x5000
+        mmu.map(far, SRC_PA + 0x5000, ACI_RD, sync=False)
+        mmu.inv_tlb(far)                               # its own entry
+        dma[1].copy(far, DST_IOVA + 0x5000, 0x1000)
+        stale = holder
+        check_eq(mmu.r(INT_STA), (1 << 17) if stale else 0,
+                 "distance %d, holder %s: n+5 after its own invalidation"
+                 % (dist, holder))
+        if stale:
+            mmu.w(INT_CLR, mmu.r(INT_STA))
+            mmu.pulse_lane_reset(1 << 4)
+            mmu.inv_tlb(SRC_IOVA)                      # the holder
+            dma[1].copy(far, DST_IOVA + 0x5000, 0x1000)
+            check_eq(mmu.r(INT_STA), 0, "after invalidating the holder")
+        check(q.read(DST_PA + 0x5000, 0x1000) == a[0x5000:],
+              "distance %d, holder %s: copy" % (dist, holder))
+        # Without the invalidation, only a long prefetch caches n+6
+        q2, m2, d2 = ctx.setup(globals_=("prefetch-distance=%d" % dist,))
+        m2.map(SRC_IOVA, SRC_PA, ACI_RD)
+        m2.map(DST_IOVA, DST_PA, ACI_RW)
+        m2.flush_all()
+        d2[1].copy(SRC_IOVA, DST_IOVA, 0x100)
+        m2.map(SRC_IOVA + 0x6000, SRC_PA, ACI_RD, sync=False)
+        d2[1].copy(SRC_IOVA + 0x6000, DST_IOVA, 0x100)
+        check_eq(m2.r(INT_STA), (1 << 17) if dist == 8 else 0,
+                 "distance %d: n+6 cached invalid" % dist)
+
+
+@case
+def translation_off_modes(ctx):
+    """ENABLE = 0 passes master traffic through (default) or blocks it."""
+    for passthrough in (True, False):
+        q, mmu, dma = ctx.setup(globals_=(
+            "disabled-passthrough=%s" % ("on" if passthrough else "off"),))
+        data = pattern(16, 0x1000)
+        q.write(SRC_PA, data)
+        q.memset(DST_PA, 0x1000, 0x55)
+        mmu.w(ENABLE, 0)
+        ident = Pl330(q, 1, CODE_PA[1], CODE_PA[1])
+        ident.copy(SRC_PA, DST_PA, 0x1000)
+        check(q.read(DST_PA, 0x1000) == (data if passthrough
+                                          else b"\x55" * 0x1000),
+              "disabled-passthrough=%s" % passthrough)
+        check_eq(mmu.r(INT_STA), 0, "no fault recorded with ENABLE = 0")
+
+
+@case
+def err_data_modes(ctx):
+    """INT_ERR_DATA holds the PTE of a permission fault, or reads 0."""
+    for pte in (True, False):
+        q, mmu, dma = ctx.setup(globals_=(
+            "err-data-pte=%s" % ("on" if pte else "off"),))
+        mmu.map(SRC_IOVA, SRC_PA, ACI_RD)
+        mmu.map(DST_IOVA, DST_PA, ACI_RD)
+        dma[1].copy(SRC_IOVA, DST_IOVA, 0x100)
+        check_eq(mmu.r(INT_STA), 1 << 4, "write to a read-only page")
+        check_eq(mmu.r(INT_ERR_DATA(4)),
+                 (DST_PA | (ACI_RD << 4) | 2) if pte else 0,
+                 "err-data-pte=%s: INT_ERR_DATA_4" % pte)
+
+
+@case
+def untranslated_audit(ctx):
+    """audit-untranslated: master DMA that bypasses translation is an
+    audit error (a paging or blocked domain is installed)."""
+    q, mmu, dma = ctx.setup(globals_=("audit-untranslated=on",))
+    mmu.map(SRC_IOVA, SRC_PA, ACI_RD)
+    mmu.map(DST_IOVA, DST_PA, ACI_RW)
+    dma[1].copy(SRC_IOVA, DST_IOVA, 0x100)
+    no_audit(q)
+    mmu.w(BYPASS, 1 << 4)
+    ident = Pl330(q, 1, CODE_PA[1], CODE_PA[1])
+    ident.copy(SRC_PA, DST_PA, 0x100)
+    check(q.log_lines("audit: untranslated DMA by master=4"),
+          "bypassed DMA audited")
 
 
 @case

@@ -57,11 +57,51 @@ MUTATIONS = {
         "        s->int_sta &= ~0u;"),
     "lane-stall-kept": (
         "a lane reset does not end the stall",
-        "            s->stuck &= ~BIT(m);",
-        "            ;"),
+        "        s->stuck &= ~BIT(m);",
+        "        ;"),
     "ttb-audit-off": (
-        "TTB writes while translating are not audited",
-        "        if ((s->enable & 1) && (s->bypass & m) != m) {",
+        "TTB writes while masters translate are not audited",
+        "        if (running & translating) {",
+        "        if (0) {"),
+    "ttb-audit-ignores-lanes": (
+        "a TTB write under held lanes is audited as translating",
+        "        uint32_t running = (s->reset & RESET_GLOBAL) ? s->reset & m : 0;",
+        "        uint32_t running = m;"),
+    "healthy-lane-reset-not-audited": (
+        "the reset of a lane that did not fault is not audited",
+        "    s->held_healthy |= asserted & s->mmask & ~s->faulted;",
+        "    ;"),
+    "untranslated-not-audited": (
+        "bypassed DMA is not audited with audit-untranslated",
+        "        if (s->audit_untranslated) {",
+        "        if (0) {"),
+    "silicon-masks-any": (
+        "ivld-mask=silicon-only behaves like any",
+        "        if (s->ivld_silicon_only && mask != PAGE_ADDR_MASK &&",
+        "        if (0 && mask != PAGE_ADDR_MASK &&"),
+    "holder-ignored": (
+        "prefetch-holder: neighbours match their own address",
+        "        vpn = s->prefetch_holder ? tlb[i].holder : tlb[i].vpn;",
+        "        vpn = tlb[i].vpn;"),
+    "distance-ignored": (
+        "prefetch-distance: only PTE n+1 is fetched",
+        "    for (uint32_t k = 1; k <= s->prefetch_distance; k++) {",
+        "    for (uint32_t k = 1; k <= 1; k++) {"),
+    "disabled-always-passes": (
+        "disabled-passthrough=off still passes traffic",
+        "    if (!(s->enable & 1) && !s->disabled_passthrough) {",
+        "    if (0) {"),
+    "err-data-always-pte": (
+        "err-data-pte=off still latches the PTE",
+        "            s->err_data[master] = s->err_data_pte ? r->entry : 0;",
+        "            s->err_data[master] = r->entry;"),
+    "lane-reset-always-flushes": (
+        "lane-reset-flush=off still empties the micro TLB",
+        "        if (s->lane_reset_flush) {",
+        "        if (1) {"),
+    "lane-reset-never-clears": (
+        "lane-reset-clears-fault=on clears nothing",
+        "        if (s->lane_reset_clears_fault) {",
         "        if (0) {"),
     "ro-write-not-audited": (
         "writes to read-only offsets are not audited",

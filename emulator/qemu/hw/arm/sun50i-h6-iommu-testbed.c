@@ -2,10 +2,11 @@
  * sun50i-h6-iommu-testbed: a small Allwinner H6 based machine whose DMA
  * engines sit behind the H6 IOMMU model.
  *
- * Cortex-A53 cores, GIC-400, UART0, a minimal CCU, the IOMMU and two
+ * Cortex-A53 cores, GIC-400, UART0, a minimal CCU, the IOMMU and four
  * PL330 DMA engines. PL330 #0 has two IOMMU ports like the H6 video
  * engine (reads via master 1 "VE_R", writes via master 3 "VE"), PL330 #1
- * is master 4. See emulator/README.md for the memory map.
+ * is master 4, #2 master 2 and #3 master 5. See emulator/README.md for the
+ * memory map.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -31,7 +32,7 @@
 
 #define TESTBED_MAX_CPUS        4
 #define TESTBED_NUM_SPI         160
-#define TESTBED_NUM_DMA         2
+#define TESTBED_NUM_DMA         4
 #define PL330_NUM_EVENTS        16
 
 enum {
@@ -44,6 +45,8 @@ enum {
     TB_UART0,
     TB_DMA0,
     TB_DMA1,
+    TB_DMA2,
+    TB_DMA3,
     TB_PERIPH,
     TB_SDRAM,
 };
@@ -58,6 +61,8 @@ static const hwaddr testbed_memmap[] = {
     [TB_UART0]      = 0x05000000,
     [TB_DMA0]       = 0x04800000,
     [TB_DMA1]       = 0x04801000,
+    [TB_DMA2]       = 0x04802000,
+    [TB_DMA3]       = 0x04803000,
     [TB_PERIPH]     = 0x01000000,
     [TB_SDRAM]      = 0x40000000,
 };
@@ -68,6 +73,8 @@ enum {
     TB_SPI_IOMMU    = 57,
     TB_SPI_DMA0     = 120,
     TB_SPI_DMA1     = 121,
+    TB_SPI_DMA2     = 122,
+    TB_SPI_DMA3     = 123,
     TB_SPI_PMU0     = 140,      /* 140..143: per-CPU PMU */
 };
 
@@ -107,6 +114,9 @@ static const char *const iommu_aliases[] = {
     "ovwt-forbid", "pte-rw-bits", "gated-passthrough",
     "va-prefetch-fill", "audit", "log-faults", "utlb-entries",
     "mtlb-entries", "ptw-entries", "pmu-macro-offset", "pmu-ptw-offset",
+    "prefetch-distance", "prefetch-holder", "ivld-mask",
+    "disabled-passthrough", "err-data-pte", "lane-reset-flush",
+    "lane-reset-clears-fault", "audit-untranslated",
     "audit-errors", "faults",
 };
 
@@ -262,6 +272,14 @@ static void testbed_init(MachineState *ms)
                        allwinner_h6_iommu_master_mr(&s->iommu,
                                                     s->dma_master[1]),
                        testbed_memmap[TB_DMA1], TB_SPI_DMA1);
+    testbed_create_dma(s, 2,
+                       allwinner_h6_iommu_master_mr(&s->iommu,
+                                                    s->dma_master[2]),
+                       testbed_memmap[TB_DMA2], TB_SPI_DMA2);
+    testbed_create_dma(s, 3,
+                       allwinner_h6_iommu_master_mr(&s->iommu,
+                                                    s->dma_master[3]),
+                       testbed_memmap[TB_DMA3], TB_SPI_DMA3);
 
     /* UART0: 16550 compatible (dw-apb-uart), reg-shift 2 */
     serial_mm_init(sysmem, testbed_memmap[TB_UART0], 2,
@@ -307,6 +325,8 @@ static void testbed_instance_init(Object *obj)
 
     s->dma_master[0] = 1;
     s->dma_master[1] = 4;
+    s->dma_master[2] = 2;
+    s->dma_master[3] = 5;
     s->dma0_write_master = 3;
 
     object_initialize_child(obj, "ccu", &s->ccu, TYPE_AW_H6_CCU);

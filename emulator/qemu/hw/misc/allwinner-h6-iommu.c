@@ -277,8 +277,13 @@ static AwH6IommuTlbEntry *tlb_find(AwH6IommuTlbEntry *tlb, unsigned n,
     return NULL;
 }
 
+/*
+ * Fill an entry. A prefetched neighbour names the entry that fetched it as
+ * its @holder: with prefetch-holder, it lives in that entry's line.
+ */
 static void tlb_fill(AwH6IommuTlbEntry *tlb, unsigned n, uint32_t *next,
-                     uint32_t vpn, uint32_t pte, bool prefetched)
+                     uint32_t vpn, uint32_t holder, uint32_t pte,
+                     bool prefetched)
 {
     AwH6IommuTlbEntry *e = tlb_find(tlb, n, vpn);
 
@@ -288,6 +293,7 @@ static void tlb_fill(AwH6IommuTlbEntry *tlb, unsigned n, uint32_t *next,
     }
     e->valid = true;
     e->vpn = vpn;
+    e->holder = holder;
     e->pte = pte;
     e->prefetched = prefetched;
     e->reported = false;
@@ -303,8 +309,8 @@ static AwH6IommuPtwEntry *ptw_find(AwH6IommuState *s, uint32_t index)
     return NULL;
 }
 
-static void ptw_fill(AwH6IommuState *s, uint32_t index, uint32_t dte,
-                     bool prefetched)
+static void ptw_fill(AwH6IommuState *s, uint32_t index, uint32_t holder,
+                     uint32_t dte, bool prefetched)
 {
     AwH6IommuPtwEntry *e = ptw_find(s, index);
 
@@ -314,6 +320,7 @@ static void ptw_fill(AwH6IommuState *s, uint32_t index, uint32_t dte,
     }
     e->valid = true;
     e->index = index;
+    e->holder = holder;
     e->dte = dte;
     e->prefetched = prefetched;
     e->reported = false;
@@ -346,19 +353,23 @@ static void flush_all_caches(AwH6IommuState *s)
     flush_ptw(s);
 }
 
-/* Invalidate TLB entries whose page lies in [first, last] (page numbers) */
-static void tlb_invalidate_if(AwH6IommuTlbEntry *tlb, unsigned n,
-                              uint32_t addr, uint32_t mask,
+/*
+ * Invalidate TLB entries by address and mask, or whose page lies in [first,
+ * last] (page numbers). An entry held in another's line goes with that one.
+ */
+static void tlb_invalidate_if(AwH6IommuState *s, AwH6IommuTlbEntry *tlb,
+                              unsigned n, uint32_t addr, uint32_t mask,
                               bool range, uint32_t first, uint32_t last)
 {
     for (unsigned i = 0; i < n; i++) {
-        uint32_t va;
+        uint32_t vpn, va;
 
         if (!tlb[i].valid) {
             continue;
         }
-        va = tlb[i].vpn << 12;
-        if (range ? (tlb[i].vpn >= first && tlb[i].vpn <= last)
+        vpn = s->prefetch_holder ? tlb[i].holder : tlb[i].vpn;
+        va = vpn << 12;
+        if (range ? (vpn >= first && vpn <= last)
                   : ((va & mask) == (addr & mask))) {
             tlb[i].valid = false;
         }
@@ -495,14 +506,14 @@ static uint32_t lookup_dte(AwH6IommuState *s, int master, uint32_t va,
     dte = read_entry(s, dte_addr(s, index));
     if (ptw_on(s)) {
         if (dte_valid(dte) || s->cache_invalid) {
-            ptw_fill(s, index, dte, false);
+            ptw_fill(s, index, index, dte, false);
         }
         if (prefetch_on(s, master) && index < 0xfff &&
             !ptw_find(s, index + 1)) {
             uint32_t next = read_entry(s, dte_addr(s, index + 1));
 
             if (prefetch_keep(s, dte_valid(next), CACHE_PC)) {
-                ptw_fill(s, index + 1, next, true);
+                ptw_fill(s, index + 1, index, next, true);
             }
         }
     }
@@ -514,19 +525,19 @@ static void fill_tlbs(AwH6IommuState *s, int master, uint32_t vpn,
                       uint32_t pte)
 {
     if (mtlb_on(s)) {
-        tlb_fill(s->mtlb, s->mtlb_entries, &s->mtlb_next, vpn, pte, false);
+        tlb_fill(s->mtlb, s->mtlb_entries, &s->mtlb_next, vpn, vpn, pte,
+                 false);
     }
     if (utlb_on(s, master)) {
         tlb_fill(s->utlb[master], s->utlb_entries, &s->utlb_next[master],
-                 vpn, pte, false);
+                 vpn, vpn, pte, false);
     }
 }
 
-/* Neighbour prefetch of PTE n+1 (may need the next directory slot) */
-static void prefetch_next_pte(AwH6IommuState *s, int master, uint32_t va,
-                              uint32_t dte)
+/* Neighbour prefetch of the next PTE (may need the next directory slot) */
+static void prefetch_pte(AwH6IommuState *s, int master, uint32_t va,
+                         uint32_t nva, uint32_t dte)
 {
-    uint32_t nva = (va & PAGE_ADDR_MASK) + 0x1000;
     uint32_t pte;
 
     if (nva == 0 || (mtlb_on(s) && tlb_find(s->mtlb, s->mtlb_entries,
@@ -547,11 +558,20 @@ static void prefetch_next_pte(AwH6IommuState *s, int master, uint32_t va,
     }
     /* The prefetched entry lands in the shared macro TLB when it is on */
     if (mtlb_on(s)) {
-        tlb_fill(s->mtlb, s->mtlb_entries, &s->mtlb_next, nva >> 12, pte,
-                 true);
+        tlb_fill(s->mtlb, s->mtlb_entries, &s->mtlb_next, nva >> 12,
+                 va >> 12, pte, true);
     } else if (utlb_on(s, master)) {
         tlb_fill(s->utlb[master], s->utlb_entries, &s->utlb_next[master],
-                 nva >> 12, pte, true);
+                 nva >> 12, va >> 12, pte, true);
+    }
+}
+
+/* Prefetch the prefetch-distance PTEs after @va's */
+static void prefetch_next_ptes(AwH6IommuState *s, int master, uint32_t va,
+                               uint32_t dte)
+{
+    for (uint32_t k = 1; k <= s->prefetch_distance; k++) {
+        prefetch_pte(s, master, va, (va & PAGE_ADDR_MASK) + k * 0x1000, dte);
     }
 }
 
@@ -614,7 +634,8 @@ static void xlate(AwH6IommuState *s, int master, uint32_t va, bool is_write,
                 AwH6IommuTlbEntry *u;
 
                 tlb_fill(s->utlb[master], s->utlb_entries,
-                         &s->utlb_next[master], vpn, pte, e->prefetched);
+                         &s->utlb_next[master], vpn, e->holder, pte,
+                         e->prefetched);
                 /* The copy inherits "already reported" from its source */
                 u = tlb_find(s->utlb[master], s->utlb_entries, vpn);
                 u->reported = reported;
@@ -634,7 +655,7 @@ static void xlate(AwH6IommuState *s, int master, uint32_t va, bool is_write,
             fill_tlbs(s, master, vpn, pte);
         }
         if (prefetch_on(s, master)) {
-            prefetch_next_pte(s, master, va, dte);
+            prefetch_next_ptes(s, master, va, dte);
         }
     }
 
@@ -666,7 +687,7 @@ static void record_fault(AwH6IommuState *s, int master, uint32_t va,
         bit = INT_L1_INVALID;
         if (s->latch_latest || !(s->int_sta & bit)) {
             s->err_addr_l1 = va;
-            s->err_data_l1 = r->entry;
+            s->err_data_l1 = s->err_data_pte ? r->entry : 0;
         }
         s->l1pg |= pg_bit;
         break;
@@ -675,7 +696,7 @@ static void record_fault(AwH6IommuState *s, int master, uint32_t va,
         bit = INT_L2_INVALID;
         if (s->latch_latest || !(s->int_sta & bit)) {
             s->err_addr_l2 = va;
-            s->err_data_l2 = r->entry;
+            s->err_data_l2 = s->err_data_pte ? r->entry : 0;
         }
         s->l2pg |= pg_bit;
         break;
@@ -684,7 +705,7 @@ static void record_fault(AwH6IommuState *s, int master, uint32_t va,
         bit = BIT(master);
         if (s->latch_latest || !(s->int_sta & bit)) {
             s->err_addr[master] = va;
-            s->err_data[master] = r->entry;
+            s->err_data[master] = s->err_data_pte ? r->entry : 0;
         }
         break;
     }
@@ -696,6 +717,9 @@ static void record_fault(AwH6IommuState *s, int master, uint32_t va,
                       "iova=0x%08x %s entry=0x%08x via %s\n", kind,
                       master_name(master), va, is_write ? "write" : "read",
                       r->entry, r->path);
+    }
+    if (!va_port) {
+        s->faulted |= BIT(master);
     }
     if (!va_port && (s->lane_lock || s->fault_policy == POLICY_STALL)) {
         s->stuck |= BIT(master);
@@ -753,6 +777,11 @@ static IOMMUTLBEntry aw_h6_iommu_translate(IOMMUMemoryRegion *iommu,
         audit_error(s, "DMA by master=%d iova=0x%08" PRIx32 " %s while %s",
                     master, va, is_write ? "write" : "read", power_state(s));
         trace_allwinner_h6_iommu_blocked(master, va, "iommu gated or in reset");
+        if (s->gated_passthrough && s->audit_untranslated) {
+            audit_error(s, "untranslated DMA by master=%d iova=0x%08" PRIx32
+                        " %s (gated)", master, va,
+                        is_write ? "write" : "read");
+        }
         return s->gated_passthrough ? entry_identity(s, addr)
                                     : entry_blocked(s, addr);
     }
@@ -764,9 +793,19 @@ static IOMMUTLBEntry aw_h6_iommu_translate(IOMMUMemoryRegion *iommu,
         trace_allwinner_h6_iommu_blocked(master, va, "lane stalled");
         return entry_blocked(s, addr);
     }
+    if (!(s->enable & 1) && !s->disabled_passthrough) {
+        trace_allwinner_h6_iommu_blocked(master, va, "translation off");
+        return entry_blocked(s, addr);
+    }
     if (!(s->enable & 1) || (s->bypass & BIT(master))) {
-        trace_allwinner_h6_iommu_translate(master, va, va, is_write,
-                                           "bypass");
+        const char *why = (s->enable & 1) ? "bypass" : "translation off";
+
+        if (s->audit_untranslated) {
+            audit_error(s, "untranslated DMA by master=%d iova=0x%08" PRIx32
+                        " %s (%s)", master, va, is_write ? "write" : "read",
+                        why);
+        }
+        trace_allwinner_h6_iommu_translate(master, va, va, is_write, why);
         return entry_identity(s, addr);
     }
 
@@ -922,14 +961,20 @@ static void op_complete(AwH6IommuState *s, AwH6IommuWac *op)
         uint32_t addr = op->arg[0], mask = op->arg[1] & PAGE_ADDR_MASK;
         uint32_t first = op->arg[0] >> 12, last = op->arg[1] >> 12;
 
+        /* Masks never seen on silicon drop only the entry at ADDR */
+        if (s->ivld_silicon_only && mask != PAGE_ADDR_MASK &&
+            mask != SLOT_ADDR_MASK) {
+            mask = PAGE_ADDR_MASK;
+        }
+
         trace_allwinner_h6_iommu_maint(range ? "tlb-ivld range"
                                              : "tlb-ivld addr/mask",
                                        op->arg[0], op->arg[1]);
         for (unsigned m = 0; m < s->num_masters; m++) {
-            tlb_invalidate_if(s->utlb[m], s->utlb_entries, addr, mask,
+            tlb_invalidate_if(s, s->utlb[m], s->utlb_entries, addr, mask,
                               range, first, last);
         }
-        tlb_invalidate_if(s->mtlb, s->mtlb_entries, addr, mask,
+        tlb_invalidate_if(s, s->mtlb, s->mtlb_entries, addr, mask,
                           range, first, last);
     } else if (op == &s->op_pc_ivld) {
         bool range = op->arg[2];
@@ -939,8 +984,10 @@ static void op_complete(AwH6IommuState *s, AwH6IommuWac *op)
         trace_allwinner_h6_iommu_maint(range ? "pc-ivld range" : "pc-ivld",
                                        op->arg[0], op->arg[1]);
         for (unsigned i = 0; i < s->ptw_entries; i++) {
-            if (s->ptw[i].valid && s->ptw[i].index >= first &&
-                s->ptw[i].index <= last) {
+            uint32_t index = s->prefetch_holder ? s->ptw[i].holder
+                                                : s->ptw[i].index;
+
+            if (s->ptw[i].valid && index >= first && index <= last) {
                 s->ptw[i].valid = false;
             }
         }
@@ -1061,6 +1108,8 @@ static void regs_reset(AwH6IommuState *s, bool flush_caches)
     memset(s->pmu_access, 0, sizeof(s->pmu_access));
     memset(s->pmu_hit, 0, sizeof(s->pmu_hit));
     s->stuck = 0;
+    s->faulted = 0;
+    s->held_healthy = 0;
     if (s->mtlb && flush_caches) {
         flush_all_caches(s);
     }
@@ -1220,27 +1269,56 @@ static uint64_t aw_h6_iommu_read(void *opaque, hwaddr offset, unsigned size)
     return val;
 }
 
+/*
+ * A lane in reset neither translates nor passes traffic. Putting a lane that
+ * did not fault into reset is only sound to switch the TTB under it (no bus
+ * command in flight); otherwise it may break a healthy master's transfer.
+ */
 static void write_reset_reg(AwH6IommuState *s, uint32_t val)
 {
     uint32_t old = s->reset;
-    uint32_t asserted;
+    uint32_t asserted, released;
 
     val &= RESET_GLOBAL | RESET_PC | RESET_MTLB | s->mmask;
     asserted = old & ~val;
+    released = ~old & val;
     if (asserted & RESET_GLOBAL) {
         trace_allwinner_h6_iommu_lane(-1, "global soft reset");
         regs_reset(s, true);
         update_irq(s);
     }
+    s->held_healthy |= asserted & s->mmask & ~s->faulted;
     for (unsigned m = 0; m < s->num_masters; m++) {
-        if (!(val & BIT(m))) {
-            if (s->stuck & BIT(m)) {
-                trace_allwinner_h6_iommu_lane(m, "reset (stall cleared)");
-            }
+        if (val & BIT(m)) {
+            continue;
+        }
+        if (s->stuck & BIT(m)) {
+            trace_allwinner_h6_iommu_lane(m, "reset (stall cleared)");
+        }
+        if (s->lane_reset_flush) {
             flush_utlb(s, m);
-            s->stuck &= ~BIT(m);
+        }
+        if (s->lane_reset_clears_fault) {
+            s->int_sta &= ~BIT(m);
+            s->l1pg &= ~BIT(m);
+            s->l2pg &= ~BIT(m);
+            if (!s->l1pg) {
+                s->int_sta &= ~INT_L1_INVALID;
+            }
+            if (!s->l2pg) {
+                s->int_sta &= ~INT_L2_INVALID;
+            }
+        }
+        s->stuck &= ~BIT(m);
+        s->faulted &= ~BIT(m);
+    }
+    for (unsigned m = 0; m < s->num_masters; m++) {
+        if ((released & BIT(m)) && (s->held_healthy & BIT(m))) {
+            audit_error(s, "lane reset of master=%u, which had not faulted, "
+                        "and the TTB did not change meanwhile", m);
         }
     }
+    s->held_healthy &= ~released;
     if (!(val & RESET_MTLB)) {
         flush_mtlb(s);
     }
@@ -1248,6 +1326,7 @@ static void write_reset_reg(AwH6IommuState *s, uint32_t val)
         flush_ptw(s);
     }
     s->reset = val;
+    update_irq(s);
 }
 
 static void aw_h6_iommu_write(void *opaque, hwaddr offset, uint64_t val64,
@@ -1293,14 +1372,21 @@ static void aw_h6_iommu_write(void *opaque, hwaddr offset, uint64_t val64,
     case REG_4KB_BDY_PRT:
         s->bdy_prt_ctrl = val & m;
         break;
-    case REG_TTB:
-        if ((s->enable & 1) && (s->bypass & m) != m) {
-            audit_error(s, "TTB written (0x%08x -> 0x%08x) while translation "
-                        "is enabled (ENABLE=1, BYPASS=0x%02x)", s->ttb,
-                        val & TTB_MASK, s->bypass);
+    case REG_TTB: {
+        uint32_t running = (s->reset & RESET_GLOBAL) ? s->reset & m : 0;
+        uint32_t translating = (s->enable & 1) ? ~s->bypass & m : 0;
+
+        if (running & translating) {
+            audit_error(s, "TTB written (0x%08x -> 0x%08x) while masters "
+                        "0x%02x translate (ENABLE=1, BYPASS=0x%02x, "
+                        "RESET=0x%08x)", s->ttb, val & TTB_MASK,
+                        running & translating, s->bypass, s->reset);
         }
+        /* Lanes held for this switch were held for a reason */
+        s->held_healthy &= s->reset;
         s->ttb = val & TTB_MASK;
         break;
+    }
     case REG_TLB_ENABLE:
         s->tlb_enable = val & (CACHE_PC | CACHE_MTLB | m);
         break;
@@ -1537,6 +1623,18 @@ static void aw_h6_iommu_realize(DeviceState *dev, Error **errp)
         error_setg(errp, "err-latch must be first or latest");
         return;
     }
+    if (!s->ivld_mask_str || !strcmp(s->ivld_mask_str, "any")) {
+        s->ivld_silicon_only = false;
+    } else if (!strcmp(s->ivld_mask_str, "silicon-only")) {
+        s->ivld_silicon_only = true;
+    } else {
+        error_setg(errp, "ivld-mask must be any or silicon-only");
+        return;
+    }
+    if (s->prefetch_distance < 1 || s->prefetch_distance > 8) {
+        error_setg(errp, "prefetch-distance must be 1..8");
+        return;
+    }
     s->mmask = (1u << s->num_masters) - 1;
 
     if (!s->dma_mr) {
@@ -1589,6 +1687,11 @@ static Property aw_h6_iommu_properties[] = {
     DEFINE_PROP_BOOL("prefetch-valid-fix", AwH6IommuState, valid_fix, false),
     DEFINE_PROP_BOOL("neighbour-prefetch", AwH6IommuState,
                      neighbour_prefetch, true),
+    DEFINE_PROP_UINT32("prefetch-distance", AwH6IommuState,
+                       prefetch_distance, 1),
+    DEFINE_PROP_BOOL("prefetch-holder", AwH6IommuState, prefetch_holder,
+                     false),
+    DEFINE_PROP_STRING("ivld-mask", AwH6IommuState, ivld_mask_str),
     DEFINE_PROP_BOOL("cache-invalid-entries", AwH6IommuState, cache_invalid,
                      true),
     DEFINE_PROP_INT32("wac-latency", AwH6IommuState, wac_latency, 0),
@@ -1608,6 +1711,15 @@ static Property aw_h6_iommu_properties[] = {
                      true),
     DEFINE_PROP_BOOL("va-prefetch-fill", AwH6IommuState, va_prefetch_fill,
                      true),
+    DEFINE_PROP_BOOL("disabled-passthrough", AwH6IommuState,
+                     disabled_passthrough, true),
+    DEFINE_PROP_BOOL("err-data-pte", AwH6IommuState, err_data_pte, true),
+    DEFINE_PROP_BOOL("lane-reset-flush", AwH6IommuState, lane_reset_flush,
+                     true),
+    DEFINE_PROP_BOOL("lane-reset-clears-fault", AwH6IommuState,
+                     lane_reset_clears_fault, false),
+    DEFINE_PROP_BOOL("audit-untranslated", AwH6IommuState,
+                     audit_untranslated, false),
     DEFINE_PROP_BOOL("audit", AwH6IommuState, audit, true),
     DEFINE_PROP_BOOL("log-faults", AwH6IommuState, log_faults, true),
     DEFINE_PROP_UINT32("utlb-entries", AwH6IommuState, utlb_entries, 8),

@@ -33,6 +33,7 @@ typedef struct AwH6IommuTlbEntry {
     bool prefetched;        /* filled by the n+1 neighbour prefetch */
     bool reported;          /* audit already reported this entry stale */
     uint32_t vpn;           /* IOVA >> 12 */
+    uint32_t holder;        /* vpn of the entry whose line holds this one */
     uint32_t pte;           /* raw level-2 entry (may be an invalid one) */
 } AwH6IommuTlbEntry;
 
@@ -41,6 +42,7 @@ typedef struct AwH6IommuPtwEntry {
     bool prefetched;
     bool reported;
     uint32_t index;         /* IOVA >> 20 */
+    uint32_t holder;        /* index of the entry whose line holds this one */
     uint32_t dte;           /* raw level-1 entry (may be an invalid one) */
 } AwH6IommuPtwEntry;
 
@@ -83,6 +85,9 @@ struct AwH6IommuState {
     bool range_ivld;
     bool valid_fix;
     bool neighbour_prefetch;
+    uint32_t prefetch_distance;
+    bool prefetch_holder;
+    char *ivld_mask_str;
     bool cache_invalid;
     int32_t wac_latency;
     char *fault_policy_str;
@@ -94,6 +99,11 @@ struct AwH6IommuState {
     bool ovwt_forbid;
     bool pte_rw_bits;
     bool gated_passthrough;
+    bool disabled_passthrough;
+    bool err_data_pte;
+    bool lane_reset_flush;
+    bool lane_reset_clears_fault;
+    bool audit_untranslated;
     bool caches_survive_reset;
     bool va_prefetch_fill;
     bool audit;
@@ -107,6 +117,7 @@ struct AwH6IommuState {
     /* Derived from properties at realize */
     int fault_policy;
     bool latch_latest;
+    bool ivld_silicon_only;
     uint32_t mmask;             /* (1 << num_masters) - 1 */
 
     /* Inputs from the CCU */
@@ -158,6 +169,10 @@ struct AwH6IommuState {
 
     /* Lanes stuck after a fault, bit per master */
     uint32_t stuck;
+    /* Masters that faulted since their lane was last reset */
+    uint32_t faulted;
+    /* Lanes put in reset without a fault, and no TTB switch since */
+    uint32_t held_healthy;
 
     /* Translation caches */
     AwH6IommuTlbEntry *utlb[AW_H6_IOMMU_MAX_MASTERS];
