@@ -25,6 +25,7 @@
 enum req_type {
 	REQ_TLB_IVLD, REQ_PC_IVLD, REQ_FLUSH, REQ_CLEAN, REQ_PROGRAM,
 	REQ_WRITE,	/* a register write: addr = offset, arg = value */
+	REQ_REPORT,	/* a fault report: addr = IOVA, arg = flags */
 };
 
 struct req {
@@ -98,11 +99,33 @@ static int fake_tlb_flush(struct sun50i_iommu *iommu)
 	return 0;
 }
 
-/* Programming records the domain it installs. */
-static int fake_program(struct sun50i_iommu *iommu)
+/* A flush that never completes. */
+static int fake_tlb_flush_timeout(struct sun50i_iommu *iommu)
 {
-	record(kunit_get_current_test(), REQ_PROGRAM,
-	       (uintptr_t)iommu->installed, 0);
+	record(kunit_get_current_test(), REQ_FLUSH, 0, 0);
+	return -ETIMEDOUT;
+}
+
+/* Invalidations that never complete. */
+static int fake_tlb_ivld_timeout(struct sun50i_iommu *iommu, u32 iova,
+				 u32 mask)
+{
+	record(kunit_get_current_test(), REQ_TLB_IVLD, iova, mask);
+	return -ETIMEDOUT;
+}
+
+static int fake_pc_ivld_timeout(struct sun50i_iommu *iommu, u32 iova)
+{
+	record(kunit_get_current_test(), REQ_PC_IVLD, iova, 0);
+	return -ETIMEDOUT;
+}
+
+/* Programming records the domain it installs, and installs it. */
+static int fake_program(struct sun50i_iommu *iommu,
+			struct iommu_domain *domain)
+{
+	record(kunit_get_current_test(), REQ_PROGRAM, (uintptr_t)domain, 0);
+	iommu->installed = domain;
 	return 0;
 }
 
@@ -791,78 +814,115 @@ static void expect_reqs(struct kunit *test, const struct req *want,
 	ctx->nr_reqs = 0;
 }
 
-static void test_sync_map_requests(struct kunit *test)
-{
-	struct iommu_domain *domain = ctx_of(test)->domain;
-	static const struct req want[] = {
-		/* The page, and one neighbour each side, in aligned blocks. */
-		{ REQ_TLB_IVLD, 0x10002000, 0xffffe000 },
-		{ REQ_TLB_IVLD, 0x10004000, 0xfffff000 },
-		/* Its DTE, and one neighbour each side. */
-		{ REQ_PC_IVLD, 0x0ff00000 },
-		{ REQ_PC_IVLD, 0x10000000 },
-		{ REQ_PC_IVLD, 0x10100000 },
-	};
-	static const struct req want_run[] = {
-		/* [0x2fff000, 0x3202000) */
-		{ REQ_TLB_IVLD, 0x02fff000, 0xfffff000 },
-		{ REQ_TLB_IVLD, 0x03000000, 0xffe00000 },
-		{ REQ_TLB_IVLD, 0x03200000, 0xfffff000 },
-		{ REQ_PC_IVLD, 0x02f00000 },
-		{ REQ_PC_IVLD, 0x03000000 },
-		{ REQ_PC_IVLD, 0x03100000 },
-		{ REQ_PC_IVLD, 0x03200000 },
-	};
-	static const struct req want_top[] = {
-		{ REQ_TLB_IVLD, 0xffffe000, 0xffffe000 },
-		{ REQ_PC_IVLD, 0xffe00000 },
-		{ REQ_PC_IVLD, 0xfff00000 },
-	};
-	static const struct req want_flush[] = {
-		{ REQ_FLUSH },
-	};
-
-	install(test);
-	KUNIT_EXPECT_EQ(test, domain->ops->iotlb_sync_map(domain, 0x10003000,
-							  SZ_4K), 0);
-	expect_reqs(test, want, ARRAY_SIZE(want));
-	KUNIT_EXPECT_EQ(test, domain->ops->iotlb_sync_map(domain, 0x03000000,
-							  SZ_2M), 0);
-	expect_reqs(test, want_run, ARRAY_SIZE(want_run));
-	KUNIT_EXPECT_EQ(test, domain->ops->iotlb_sync_map(domain, 0xfffff000,
-							  SZ_4K), 0);
-	expect_reqs(test, want_top, ARRAY_SIZE(want_top));
-	/* Above the threshold, one flush does it all. */
-	KUNIT_EXPECT_EQ(test, domain->ops->iotlb_sync_map(domain, 0x08000000,
-							  SZ_32M), 0);
-	expect_reqs(test, want_flush, ARRAY_SIZE(want_flush));
-}
-
-static void test_iotlb_sync_requests(struct kunit *test)
+/*
+ * What the recorded requests drop, on the most pessimistic hardware the
+ * reference allows: a TLB invalidation drops the page at its address, or
+ * the whole MiB with the 1 MiB mask, and nothing else with any other mask;
+ * a PTW cache invalidation drops the DTE of its MiB; a flush drops all.
+ */
+static bool tlb_dropped(struct kunit *test, u32 iova)
 {
 	struct test_ctx *ctx = ctx_of(test);
-	static const struct req want_ptes[] = {
-		/* Exactly the two pages; the Page Table stays. */
-		{ REQ_TLB_IVLD, 0x20002000, 0xffffe000 },
-	};
-	static const struct req want_table[] = {
-		/* The whole table page's span, and its four DTEs. */
-		{ REQ_TLB_IVLD, 0x20000000, 0xffc00000 },
-		{ REQ_PC_IVLD, 0x20000000 },
-		{ REQ_PC_IVLD, 0x20100000 },
-		{ REQ_PC_IVLD, 0x20200000 },
-		{ REQ_PC_IVLD, 0x20300000 },
-	};
+	unsigned int i;
 
-	KUNIT_ASSERT_EQ(test, map(test, 0x20000000, 0x50000000, 8 * SZ_4K,
+	for (i = 0; i < ctx->nr_reqs; i++) {
+		const struct req *r = &ctx->reqs[i];
+		u32 mask = r->arg == 0xfff00000 ? 0xfff00000 : 0xfffff000;
+
+		if (r->type == REQ_FLUSH ||
+		    (r->type == REQ_TLB_IVLD && !((r->addr ^ iova) & mask)))
+			return true;
+	}
+	return false;
+}
+
+static bool dte_dropped(struct kunit *test, u32 iova)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_reqs; i++) {
+		const struct req *r = &ctx->reqs[i];
+
+		if (r->type == REQ_FLUSH ||
+		    (r->type == REQ_PC_IVLD && !((r->addr ^ iova) & 0xfff00000)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A change to the PTEs of [start, end) must drop them and the entries that
+ * may carry them as prefetched neighbours: up to 8 PTEs below (section 5.4
+ * of the reference).
+ */
+static void expect_ptes_dropped(struct kunit *test, u64 start, u64 end)
+{
+	u64 va = start > 8 * SZ_4K ? start - 8 * SZ_4K : 0;
+
+	for (; va < end; va += SZ_4K)
+		KUNIT_EXPECT_TRUE_MSG(test, tlb_dropped(test, va),
+				      "TLB entry of %#llx", va);
+}
+
+/* The same for the DTEs of [start, end), and the DTE below. */
+static void expect_dtes_dropped(struct kunit *test, u64 start, u64 end)
+{
+	u64 va = start >= SZ_1M ? ALIGN_DOWN(start, SZ_1M) - SZ_1M : 0;
+
+	for (; va < end; va += SZ_1M)
+		KUNIT_EXPECT_TRUE_MSG(test, dte_dropped(test, va),
+				      "PTW cache entry of %#llx", va);
+}
+
+static void test_sync_map_drops_neighbours(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	struct iommu_domain *domain = ctx->domain;
+	static const struct { u32 iova; size_t size; } runs[] = {
+		{ 0x10003000, SZ_4K },
+		{ 0x10100000, SZ_4K },		/* neighbours in the MiB below */
+		{ 0x100fc000, SZ_64K },		/* across a MiB boundary */
+		{ 0x03000000, SZ_2M },
+		{ 0x00001000, SZ_4K },		/* nothing below address 0 */
+		{ 0xfffff000, SZ_4K },
+	};
+	unsigned int i;
+
+	install(test);
+	for (i = 0; i < ARRAY_SIZE(runs); i++) {
+		u64 end = (u64)runs[i].iova + runs[i].size;
+
+		ctx->nr_reqs = 0;
+		KUNIT_EXPECT_EQ(test,
+				domain->ops->iotlb_sync_map(domain,
+							    runs[i].iova,
+							    runs[i].size), 0);
+		expect_ptes_dropped(test, runs[i].iova, end);
+		expect_dtes_dropped(test, runs[i].iova, end);
+	}
+}
+
+static void test_iotlb_sync_drops_neighbours(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+
+	KUNIT_ASSERT_EQ(test, map(test, 0x20100000, 0x50000000, 8 * SZ_4K,
 				  IOMMU_READ), 0);
 	install(test);
-	KUNIT_EXPECT_EQ(test, unmap(test, 0x20002000, 2 * SZ_4K), 2 * SZ_4K);
-	expect_reqs(test, want_ptes, ARRAY_SIZE(want_ptes));
-	KUNIT_EXPECT_EQ(test, unmap(test, 0x20000000, 2 * SZ_4K), 2 * SZ_4K);
+	/* PTEs cleared: they and the 8 below, across the MiB boundary. */
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x20100000, 2 * SZ_4K), 2 * SZ_4K);
+	expect_ptes_dropped(test, 0x20100000, 0x20102000);
 	ctx->nr_reqs = 0;
-	KUNIT_EXPECT_EQ(test, unmap(test, 0x20004000, 4 * SZ_4K), 4 * SZ_4K);
-	expect_reqs(test, want_table, ARRAY_SIZE(want_table));
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x20104000, 2 * SZ_4K), 2 * SZ_4K);
+	expect_ptes_dropped(test, 0x20104000, 0x20106000);
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x20102000, 2 * SZ_4K), 2 * SZ_4K);
+	/* The table page retires: its four DTEs, and the one below. */
+	ctx->nr_reqs = 0;
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x20106000, 2 * SZ_4K), 2 * SZ_4K);
+	KUNIT_EXPECT_EQ(test, live_table_pages(test), 0);
+	expect_ptes_dropped(test, 0x20106000, 0x20108000);
+	expect_dtes_dropped(test, 0x20000000, 0x20400000);
 }
 
 static void test_flush_all_requests(struct kunit *test)
@@ -950,8 +1010,8 @@ static void test_program_registers(struct kunit *test)
 	/* The real procedure, on plain memory; only the flush is faked. */
 	kunit_activate_static_stub(test, sun50i_iommu_tlb_flush,
 				   fake_tlb_flush);
-	ctx->iommu.installed = ctx->domain;
-	KUNIT_ASSERT_EQ(test, sun50i_iommu_program(&ctx->iommu), 0);
+	KUNIT_ASSERT_EQ(test, sun50i_iommu_program(&ctx->iommu, ctx->domain), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->iommu.installed, ctx->domain);
 
 	/* Offsets and layouts from the hardware reference, section 3. */
 	KUNIT_EXPECT_EQ(test, reg(test, 0x050), dom->dt_dma);	/* TTB */
@@ -962,6 +1022,7 @@ static void test_program_registers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, reg(test, 0x070), 0x3f);	/* TLB_PREFETCH */
 	KUNIT_EXPECT_EQ(test, reg(test, 0x100), 0x0003003f);	/* INT_ENABLE */
 	KUNIT_EXPECT_EQ(test, reg(test, 0x0d0), 0);		/* DM_AUT_OVWT */
+	KUNIT_EXPECT_EQ(test, reg(test, 0x010), 0xffffffff);	/* RESET */
 	/*
 	 * Permission domains, a set bit forbids: 1 read/write, 2 read-only
 	 * (write bits), 3 write-only (read bits), 4 and 5..15 nothing.
@@ -1002,8 +1063,7 @@ static void test_prot_enforced_by_hardware(struct kunit *test)
 
 	kunit_activate_static_stub(test, sun50i_iommu_tlb_flush,
 				   fake_tlb_flush);
-	ctx->iommu.installed = ctx->domain;
-	KUNIT_ASSERT_EQ(test, sun50i_iommu_program(&ctx->iommu), 0);
+	KUNIT_ASSERT_EQ(test, sun50i_iommu_program(&ctx->iommu, ctx->domain), 0);
 
 	for (i = 0; i < ARRAY_SIZE(prots); i++) {
 		for (m = 0; m < 6; m++) {
@@ -1021,76 +1081,156 @@ static void test_prot_enforced_by_hardware(struct kunit *test)
 	}
 }
 
-/*
- * Replay the recorded programming against a register model: the TTB is
- * only written while translation cannot use it (ENABLE 0 or every master
- * bypassed), the caches are flushed after the TTB changed and before
- * translation is live again, and at the end the domain's table translates.
+/**
+ * struct hw_state - the registers that decide what a master's DMA does
+ * @enable: ENABLE
+ * @bypass: BYPASS
+ * @reset: RESET, active low: a lane runs while its bit and bit 31 are set
  */
-static void expect_program_order(struct kunit *test, u32 enable, u32 bypass)
+struct hw_state {
+	u32 enable;
+	u32 bypass;
+	u32 reset;
+};
+
+static bool lane_runs(const struct hw_state *hw, unsigned int m)
+{
+	return (hw->reset & BIT(31)) && (hw->reset & BIT(m));
+}
+
+static bool lane_translates(const struct hw_state *hw, unsigned int m)
+{
+	return (hw->enable & 1) && !(hw->bypass & BIT(m));
+}
+
+/*
+ * Replay the recorded programming of @domain against a register model
+ * starting at @hw: after every write,
+ * - no running lane goes untranslated (translation off or bypassed), unless
+ *   @domain is the identity domain: DMA may use the old domain or the new
+ *   one, nothing else;
+ * - the TTB is only written while no running lane translates;
+ * - no running lane translates between a TTB write and the flush after it.
+ * At the end every lane runs, translating @domain's table (bypassing for
+ * the identity domain). Returns the TTB value written last.
+ */
+static u32 replay_program(struct kunit *test, struct hw_state hw,
+			  bool identity)
 {
 	struct test_ctx *ctx = ctx_of(test);
-	u32 ttb_dma = dom_of(test)->dt_dma;
-	bool ttb_written = false, flushed = false;
-	unsigned int i;
+	bool stale = false;
+	u32 ttb = 0;
+	unsigned int i, m;
 
 	for (i = 0; i < ctx->nr_reqs; i++) {
 		const struct req *r = &ctx->reqs[i];
-		bool live = (enable & 1) && (bypass & 0x3f) != 0x3f;
 
 		if (r->type == REQ_FLUSH) {
-			KUNIT_EXPECT_TRUE_MSG(test, ttb_written,
-					      "request %u: flush before the TTB write",
-					      i);
-			flushed = ttb_written;
+			stale = false;
 			continue;
 		}
 		KUNIT_ASSERT_EQ(test, r->type, REQ_WRITE);
 		switch (r->addr) {
+		case 0x010:					/* RESET */
+			hw.reset = r->arg;
+			break;
 		case 0x020:					/* ENABLE */
-			enable = r->arg;
+			hw.enable = r->arg;
 			break;
 		case 0x030:					/* BYPASS */
-			bypass = r->arg;
+			hw.bypass = r->arg;
 			break;
 		case 0x050:					/* TTB */
-			KUNIT_EXPECT_FALSE_MSG(test, live,
-					       "request %u: TTB written while translating (ENABLE %#x, BYPASS %#x)",
-					       i, enable, bypass);
-			ttb_written = true;
-			flushed = false;
+			for (m = 0; m < 6; m++) {
+				bool live = lane_runs(&hw, m) &&
+					    lane_translates(&hw, m);
+
+				KUNIT_EXPECT_FALSE_MSG(test, live,
+						       "request %u: TTB written while master %u translates",
+						       i, m);
+			}
+			ttb = r->arg;
+			stale = true;
 			break;
 		}
-		if ((enable & 1) && (bypass & 0x3f) != 0x3f)
-			KUNIT_EXPECT_TRUE_MSG(test, flushed,
-					      "request %u: translation live before the flush",
-					      i);
+		for (m = 0; m < 6; m++) {
+			bool translates = lane_translates(&hw, m);
+
+			if (!lane_runs(&hw, m))
+				continue;
+			KUNIT_EXPECT_TRUE_MSG(test, identity || translates,
+					      "request %u: master %u untranslated (ENABLE %#x, BYPASS %#x)",
+					      i, m, hw.enable, hw.bypass);
+			KUNIT_EXPECT_FALSE_MSG(test, stale && translates,
+					       "request %u: master %u translates before the flush",
+					       i, m);
+		}
 	}
-	KUNIT_EXPECT_TRUE(test, ttb_written && flushed);
-	KUNIT_EXPECT_EQ(test, enable, 1);
-	KUNIT_EXPECT_EQ(test, bypass, 0);
-	KUNIT_EXPECT_EQ(test, reg(test, 0x050), ttb_dma);
+	KUNIT_EXPECT_EQ(test, hw.reset, 0xffffffff);
+	KUNIT_EXPECT_EQ(test, hw.enable, 1);
+	KUNIT_EXPECT_EQ(test, hw.bypass, identity ? 0x3f : 0);
+	ctx->nr_reqs = 0;
+	return ttb;
 }
 
 static void test_program_order(struct kunit *test)
 {
 	struct test_ctx *ctx = ctx_of(test);
 	struct sun50i_iommu *iommu = &ctx->iommu;
+	struct iommu_domain *identity = &sun50i_iommu_identity_domain;
+	const struct hw_state off = { .reset = 0xffffffff };
+	const struct hw_state translating = { .enable = 1, .reset = 0xffffffff };
+	const struct hw_state bypassing = {
+		.enable = 1, .bypass = 0x3f, .reset = 0xffffffff
+	};
+	u32 ttb = dom_of(test)->dt_dma;
 
 	kunit_activate_static_stub(test, sun50i_iommu_tlb_flush,
 				   fake_tlb_flush);
 	record_writes(test);
-	iommu->installed = ctx->domain;
 
-	/* From reset: translation off, nothing bypassed. */
-	KUNIT_ASSERT_EQ(test, sun50i_iommu_program(iommu), 0);
-	expect_program_order(test, 0, 0);
+	/* Power-on: translation off, nothing bypassed, every lane running. */
+	KUNIT_ASSERT_EQ(test, sun50i_iommu_program(iommu, ctx->domain), 0);
+	KUNIT_EXPECT_EQ(test, replay_program(test, off, false), ttb);
+	/* A switch while another table translates. */
+	KUNIT_ASSERT_EQ(test, sun50i_iommu_program(iommu, ctx->domain), 0);
+	KUNIT_EXPECT_EQ(test, replay_program(test, translating, false), ttb);
+	/* Into the identity domain, and out of it. */
+	KUNIT_ASSERT_EQ(test, sun50i_iommu_program(iommu, identity), 0);
+	replay_program(test, translating, true);
+	KUNIT_EXPECT_PTR_EQ(test, iommu->installed, identity);
+	KUNIT_ASSERT_EQ(test, sun50i_iommu_program(iommu, ctx->domain), 0);
+	KUNIT_EXPECT_EQ(test, replay_program(test, bypassing, false), ttb);
+}
 
-	/* A domain switch: another table is live and translating. */
-	ctx->nr_reqs = 0;
-	writel(0x12340000, iommu->base + 0x050);		/* TTB */
-	KUNIT_ASSERT_EQ(test, sun50i_iommu_program(iommu), 0);
-	expect_program_order(test, 1, 0);
+/*
+ * A switch whose flush times out leaves the previous domain in place: its
+ * TTB back, translation as it was, the lanes running, and @installed.
+ */
+static void test_program_failure_keeps_previous(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	struct sun50i_iommu *iommu = &ctx->iommu;
+	struct iommu_domain *other;
+
+	kunit_activate_static_stub(test, sun50i_iommu_tlb_flush,
+				   fake_tlb_flush);
+	KUNIT_ASSERT_EQ(test, sun50i_iommu_program(iommu, ctx->domain), 0);
+	other = sun50i_iommu_domain_alloc(iommu);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, other);
+	other->type = IOMMU_DOMAIN_UNMANAGED;
+
+	kunit_activate_static_stub(test, sun50i_iommu_tlb_flush,
+				   fake_tlb_flush_timeout);
+	KUNIT_EXPECT_EQ(test, sun50i_iommu_program(iommu, other), -ETIMEDOUT);
+	KUNIT_EXPECT_PTR_EQ(test, iommu->installed, ctx->domain);
+	KUNIT_EXPECT_EQ(test, reg(test, 0x050), dom_of(test)->dt_dma);
+	KUNIT_EXPECT_EQ(test, reg(test, 0x020), 1);		/* ENABLE */
+	KUNIT_EXPECT_EQ(test, reg(test, 0x030), 0);		/* BYPASS */
+	KUNIT_EXPECT_EQ(test, reg(test, 0x010), 0xffffffff);	/* RESET */
+
+	iommu->installed = NULL;
+	other->ops->free(other);
 }
 
 /* Power management */
@@ -1204,6 +1344,279 @@ static void test_fault_pulses_lane_reset(struct kunit *test)
 	expect_reqs(test, want, ARRAY_SIZE(want));
 }
 
+/* A fault handler that records its report. */
+static int record_report(struct iommu_domain *domain, struct device *dev,
+			 unsigned long iova, int flags, void *token)
+{
+	record(kunit_get_current_test(), REQ_REPORT, iova, flags);
+	return 0;
+}
+
+/* The first request of @type for @addr from request @from on. */
+static unsigned int find_req(struct kunit *test, enum req_type type,
+			     u64 addr, unsigned int from)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	unsigned int i;
+
+	for (i = from; i < ctx->nr_reqs; i++)
+		if (ctx->reqs[i].type == type && ctx->reqs[i].addr == addr)
+			return i;
+	return UINT_MAX;
+}
+
+/*
+ * Recovery in the reference's order (section 6.4): report the fault, drop
+ * the cached entries of the faulting page, so that a handler that maps it
+ * lets the master retry through the new PTE, clear the status, and only
+ * then let the stalled lane go.
+ */
+static void test_fault_recovery_order(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	struct sun50i_iommu *iommu = &ctx->iommu;
+	unsigned int report, clr, reset;
+
+	/* A write to a read-only page: the direction comes from its PTE. */
+	KUNIT_ASSERT_EQ(test, map(test, 0x12345000, 0x50000000, SZ_4K,
+				  IOMMU_READ), 0);
+	install(test);
+	iommu->masters[2] = iommu->dev;
+	iommu_set_fault_handler(ctx->domain, record_report, NULL);
+	writel(BIT(2), iommu->base + 0x108);			/* INT_STA */
+	writel(0x12345000, iommu->base + 0x118);		/* INT_ERR_ADDR2 */
+	record_writes(test);
+	KUNIT_EXPECT_EQ(test, sun50i_iommu_irq(0, iommu), IRQ_HANDLED);
+
+	report = find_req(test, REQ_REPORT, 0x12345000, 0);
+	clr = find_req(test, REQ_WRITE, 0x104, 0);		/* INT_CLR */
+	reset = find_req(test, REQ_WRITE, 0x010, 0);		/* RESET */
+	KUNIT_ASSERT_NE(test, report, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, ctx->reqs[report].arg, IOMMU_FAULT_WRITE);
+	KUNIT_ASSERT_NE(test, clr, UINT_MAX);
+	KUNIT_ASSERT_NE(test, reset, UINT_MAX);
+	KUNIT_EXPECT_LT(test, report, clr);
+	KUNIT_EXPECT_LT(test, clr, reset);
+	KUNIT_EXPECT_EQ(test, ctx->reqs[reset].arg, (u32)~BIT(2));
+	/* Everything dropped before the lane goes, after the report. */
+	ctx->nr_reqs = reset;
+	expect_ptes_dropped(test, 0x12345000, 0x12346000);
+	expect_dtes_dropped(test, 0x12345000, 0x12346000);
+	ctx->nr_reqs = report;
+	KUNIT_EXPECT_FALSE(test, tlb_dropped(test, 0x12345000));
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x12345000, SZ_4K), SZ_4K);
+}
+
+/* A fault handler that switches the hardware to the blocked domain. */
+static int switch_in_report(struct iommu_domain *domain, struct device *dev,
+			    unsigned long iova, int flags, void *token)
+{
+	struct kunit *test = kunit_get_current_test();
+
+	record(test, REQ_REPORT, iova, flags);
+	KUNIT_EXPECT_EQ(test, sun50i_iommu_install(token,
+						   &sun50i_iommu_blocked_domain),
+			0);
+	return 0;
+}
+
+/*
+ * A domain switch between reading a fault and recovering from it holds
+ * and releases every lane, and clears the pending status: the recovery of
+ * that fault must then leave the lanes alone, which by now may carry the
+ * new domain's DMA.
+ */
+static void test_no_recovery_after_switch(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	struct sun50i_iommu *iommu = &ctx->iommu;
+	unsigned int report, i;
+
+	kunit_activate_static_stub(test, sun50i_iommu_tlb_ivld, fake_tlb_ivld);
+	kunit_activate_static_stub(test, sun50i_iommu_pc_ivld, fake_pc_ivld);
+	kunit_activate_static_stub(test, sun50i_iommu_tlb_flush,
+				   fake_tlb_flush);
+	iommu->powered = true;
+	KUNIT_ASSERT_EQ(test, sun50i_iommu_program(iommu, ctx->domain), 0);
+	iommu->masters[2] = iommu->dev;
+	iommu_set_fault_handler(ctx->domain, switch_in_report, iommu);
+	writel(BIT(2), iommu->base + 0x108);			/* INT_STA */
+	writel(0x12345000, iommu->base + 0x118);		/* INT_ERR_ADDR2 */
+	ctx->nr_reqs = 0;
+	record_writes(test);
+	KUNIT_EXPECT_EQ(test, sun50i_iommu_irq(0, iommu), IRQ_HANDLED);
+
+	report = find_req(test, REQ_REPORT, 0x12345000, 0);
+	KUNIT_ASSERT_NE(test, report, UINT_MAX);
+	KUNIT_EXPECT_PTR_EQ(test, iommu->installed,
+			    &sun50i_iommu_blocked_domain);
+	for (i = report; i < ctx->nr_reqs; i++)
+		KUNIT_EXPECT_FALSE_MSG(test, ctx->reqs[i].type == REQ_WRITE &&
+				       ctx->reqs[i].addr == 0x010 &&
+				       ctx->reqs[i].arg == (u32)~BIT(2),
+				       "request %u: lane 2 pulsed after the switch",
+				       i);
+}
+
+/*
+ * Faults of the VA debug port (bit 31 of L1PG/L2PG) name no master: they
+ * are cleared and count as handled, or a storm of them gets the interrupt
+ * disabled as spurious and master faults are never serviced again. No lane
+ * is reset for them.
+ */
+static void test_debug_port_fault_handled(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	struct sun50i_iommu *iommu = &ctx->iommu;
+
+	install(test);
+	writel(BIT(16) | BIT(17), iommu->base + 0x108);	/* INT_STA */
+	writel(BIT(31), iommu->base + 0x180);			/* L1PG_INT */
+	writel(BIT(31), iommu->base + 0x184);			/* L2PG_INT */
+	record_writes(test);
+	KUNIT_EXPECT_EQ(test, sun50i_iommu_irq(0, iommu), IRQ_HANDLED);
+	KUNIT_EXPECT_EQ(test, reg(test, 0x104), BIT(16) | BIT(17));
+	KUNIT_EXPECT_EQ(test, find_req(test, REQ_WRITE, 0x010, 0), UINT_MAX);
+}
+
+/*
+ * Two mappers of one new Page Table: the second must not use the DTE the
+ * first wrote before the first's clean made it visible to the walker.
+ * The clean of the first is where the second runs.
+ */
+static void racing_clean(struct device *dev, dma_addr_t dma, size_t size)
+{
+	struct kunit *test = kunit_get_current_test();
+	struct test_ctx *ctx = ctx_of(test);
+	struct sun50i_iommu_domain *dom = dom_of(test);
+	dma_addr_t dte = dom->dt_dma + 0x123 * sizeof(u32);
+	unsigned int mark;
+
+	record(test, REQ_CLEAN, dma, size);
+	if (dma == dte && !ctx->fail_at) {
+		ctx->fail_at = 1;	/* only once */
+		mark = ctx->nr_reqs;
+		KUNIT_EXPECT_EQ(test, map(test, 0x12380000, 0x51000000, SZ_4K,
+					  IOMMU_READ), 0);
+		/* The second mapper cleaned the DTE itself. */
+		KUNIT_EXPECT_NE(test, find_req(test, REQ_CLEAN, dte, mark),
+				UINT_MAX);
+		ctx->nr_reqs = mark;
+	}
+	dma_sync_single_for_device(dev, dma, size, DMA_TO_DEVICE);
+}
+
+static void test_second_mapper_cleans_dte(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+
+	kunit_activate_static_stub(test, sun50i_table_clean, racing_clean);
+	KUNIT_ASSERT_EQ(test, map(test, 0x12300000, 0x50000000, SZ_4K,
+				  IOMMU_READ), 0);
+	KUNIT_EXPECT_EQ(test, ctx->fail_at, 1);
+	ctx->fail_at = 0;
+	expect_mapped(test, 0x12300000, 0x50000000, SZ_4K);
+	expect_mapped(test, 0x12380000, 0x51000000, SZ_4K);
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x12300000, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x12380000, SZ_4K), SZ_4K);
+}
+
+/* The table page of @iova's PT group, with a reference of the test's. */
+static struct page *hold_table_page(struct kunit *test, u32 iova)
+{
+	u64 slot = atomic64_read(&dom_of(test)->slots[sun50i_iova_dte_index(iova) /
+						     SUN50I_PTS_PER_PAGE]);
+	struct page *page = pfn_to_page(FIELD_GET(SUN50I_SLOT_PFN, slot));
+
+	KUNIT_ASSERT_NE(test, slot, 0);
+	get_page(page);
+	return page;
+}
+
+/*
+ * A retired table page whose invalidation failed may still be walked: it
+ * is leaked, not freed. The test's own reference shows whether the driver
+ * dropped its one.
+ */
+static void test_failed_invalidation_leaks_tables(struct kunit *test)
+{
+	struct page *page;
+
+	KUNIT_ASSERT_EQ(test, map(test, 0x40300000, 0x50000000, SZ_4K,
+				  IOMMU_READ), 0);
+	page = hold_table_page(test, 0x40300000);
+	install(test);
+	kunit_activate_static_stub(test, sun50i_iommu_tlb_ivld,
+				   fake_tlb_ivld_timeout);
+	kunit_activate_static_stub(test, sun50i_iommu_pc_ivld,
+				   fake_pc_ivld_timeout);
+	kunit_activate_static_stub(test, sun50i_iommu_tlb_flush,
+				   fake_tlb_flush_timeout);
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x40300000, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, live_table_pages(test), 0);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 2);
+	iommu_free_page(page_address(page));
+	put_page(page);
+}
+
+/*
+ * A table page retired outside an unmap (the last reference dropped by
+ * iova_to_phys() or a failed overmap, racing with an unmap) goes only after
+ * its DTEs, and the one below, were dropped from the PTW cache.
+ */
+static void test_put_now_drops_dtes(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	struct sun50i_iommu_domain *dom = dom_of(test);
+	unsigned int g = 0x503 / SUN50I_PTS_PER_PAGE;
+	long maps;
+
+	KUNIT_ASSERT_EQ(test, map(test, 0x50300000, 0x50000000, SZ_4K,
+				  IOMMU_READ), 0);
+	/* A lookup's pin, then the unmap that clears the last PTE. */
+	atomic64_inc(&dom->slots[g]);
+	KUNIT_EXPECT_EQ(test, unmap(test, 0x50300000, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, live_table_pages(test), 1);
+	install(test);
+	maps = ctx->live_maps;
+	sun50i_pt_put_now(dom, g, 1);
+	KUNIT_EXPECT_EQ(test, live_table_pages(test), 0);
+	KUNIT_EXPECT_EQ(test, valid_dtes(test), 0);
+	KUNIT_EXPECT_EQ(test, ctx->live_maps, maps - 1);
+	expect_dtes_dropped(test, 0x50000000, 0x50400000);
+}
+
+/* Freeing the installed domain first switches the hardware away from it. */
+static void test_free_installed_domain(struct kunit *test)
+{
+	struct test_ctx *ctx = ctx_of(test);
+	struct req want = {
+		REQ_PROGRAM, (uintptr_t)&sun50i_iommu_blocked_domain
+	};
+
+	install(test);
+	ctx->domain->ops->free(ctx->domain);
+	ctx->domain = NULL;
+	expect_reqs(test, &want, 1);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->iommu.installed,
+			    &sun50i_iommu_blocked_domain);
+	/* Every table mapping was undone, after the switch. */
+	KUNIT_EXPECT_EQ(test, ctx->live_maps, 0);
+}
+
+/* The core may ask for a domain with no device: nothing to tie it to. */
+static void test_domain_alloc_paging_needs_device(struct kunit *test)
+{
+	struct device *dev = kunit_device_register(test, "not-a-master");
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	KUNIT_EXPECT_EQ(test,
+			PTR_ERR(sun50i_iommu_domain_alloc_paging(NULL)),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(sun50i_iommu_domain_alloc_paging(dev)),
+			-ENODEV);
+}
+
 static void test_domain_alloc_failures(struct kunit *test)
 {
 	struct test_ctx *ctx = ctx_of(test);
@@ -1274,18 +1687,27 @@ static struct kunit_case sun50i_iommu_test_cases[] = {
 	KUNIT_CASE(test_only_dt_remains),
 	KUNIT_CASE_SLOW(test_random_against_shadow),
 	KUNIT_CASE_SLOW(test_concurrent_map_unmap),
-	KUNIT_CASE(test_sync_map_requests),
-	KUNIT_CASE(test_iotlb_sync_requests),
+	KUNIT_CASE(test_sync_map_drops_neighbours),
+	KUNIT_CASE(test_iotlb_sync_drops_neighbours),
 	KUNIT_CASE(test_flush_all_requests),
 	KUNIT_CASE(test_no_requests_when_not_installed),
 	KUNIT_CASE(test_cache_maintenance),
 	KUNIT_CASE(test_program_registers),
 	KUNIT_CASE(test_prot_enforced_by_hardware),
 	KUNIT_CASE(test_program_order),
+	KUNIT_CASE(test_program_failure_keeps_previous),
 	KUNIT_CASE(test_no_requests_while_powered_off),
 	KUNIT_CASE(test_attach_while_powered_off),
 	KUNIT_CASE(test_fault_irq_while_powered_off),
 	KUNIT_CASE(test_fault_pulses_lane_reset),
+	KUNIT_CASE(test_fault_recovery_order),
+	KUNIT_CASE(test_no_recovery_after_switch),
+	KUNIT_CASE(test_debug_port_fault_handled),
+	KUNIT_CASE(test_second_mapper_cleans_dte),
+	KUNIT_CASE(test_failed_invalidation_leaks_tables),
+	KUNIT_CASE(test_put_now_drops_dtes),
+	KUNIT_CASE(test_free_installed_domain),
+	KUNIT_CASE(test_domain_alloc_paging_needs_device),
 	KUNIT_CASE(test_domain_alloc_failures),
 	KUNIT_CASE(test_map_alloc_failures),
 	{}

@@ -63,7 +63,6 @@
 #define IOMMU_INT_ERR_ADDR_REG(m)	(0x110 + (m) * 4)
 #define IOMMU_INT_ERR_ADDR_L1_REG	0x130
 #define IOMMU_INT_ERR_ADDR_L2_REG	0x134
-#define IOMMU_INT_ERR_DATA_REG(m)	(0x150 + (m) * 4)
 #define IOMMU_L1PG_INT_REG		0x180
 #define IOMMU_L2PG_INT_REG		0x184
 
@@ -83,7 +82,6 @@
 #define IOMMU_PTW_CACHE			BIT(17)
 #define IOMMU_INT_L1_INVALID		BIT(16)
 #define IOMMU_INT_L2_INVALID		BIT(17)
-#define IOMMU_INT_ERR_DATA_ACI		GENMASK(7, 4)
 
 /*
  * DM_AUT_CTRL: two permission domains per register, 16 bits each; in each
@@ -99,13 +97,27 @@
 #define IOMMU_POLL_TIMEOUT_US		2000
 
 /*
- * Ranges larger than this are flushed as a whole. A range costs one TLB
- * command per aligned power-of-two block (two per doubling of the size) and
- * one PTW cache command per MiB; from 16 MiB on, that is more than twenty
- * polled register round trips, while a full flush is one, and only forces
- * the masters to refill a few TLB entries each.
+ * The TLBs and the PTW cache fetch neighbours along with an entry (section
+ * 5.4 of the reference): the next PTEs, up to 8 of them as far as any vendor
+ * kernel invalidates, and the next DTE. A neighbour may live in the cache
+ * line of the entry that fetched it and go only with that entry, so a change
+ * to an entry also invalidates the entries this far below it.
  */
-#define IOMMU_FLUSH_ALL_THRESHOLD	SZ_16M
+#define SUN50I_PREFETCH_PTES		8
+#define SUN50I_PREFETCH_DTES		1
+
+/*
+ * The only TLB invalidation masks known to work on silicon: one page, and
+ * the 1 MiB a DTE covers. Other masks may drop only the entry at the address.
+ */
+#define IOMMU_IVLD_MASK_PAGE		GENMASK(31, 12)
+#define IOMMU_IVLD_MASK_1M		GENMASK(31, 20)
+
+/*
+ * Each invalidation is a polled command. Past this many, one flush of
+ * everything is cheaper, and only makes the masters refill their TLBs.
+ */
+#define IOMMU_IVLD_MAX_CMDS		8
 
 /* The IOVA space: 32 bits. */
 #define IOMMU_IOVA_END			BIT_ULL(32)
@@ -131,8 +143,8 @@ static u32 sun50i_iommu_master_mask(struct sun50i_iommu *iommu)
 }
 
 static const struct iommu_ops sun50i_iommu_ops;
-static struct iommu_domain sun50i_iommu_identity_domain;
-static struct iommu_domain sun50i_iommu_blocked_domain;
+VISIBLE_IF_KUNIT struct iommu_domain sun50i_iommu_identity_domain;
+VISIBLE_IF_KUNIT struct iommu_domain sun50i_iommu_blocked_domain;
 
 /* Hardware procedures; all run with iommu->lock held and iommu->powered. */
 
@@ -220,12 +232,18 @@ VISIBLE_IF_KUNIT int sun50i_iommu_pc_ivld(struct sun50i_iommu *iommu, u32 iova)
 EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_pc_ivld);
 
 /*
- * Master reset: pulse the lane reset of the masters in @masters. A master
- * that faulted stays stalled until then; the other lanes keep running.
+ * Lane hold: put the lanes of the masters in @masters in reset (RESET is
+ * active low). A held lane neither translates nor passes traffic through;
+ * the other lanes, the caches and the IOMMU itself stay released.
  */
-static void sun50i_iommu_master_reset(struct sun50i_iommu *iommu, u32 masters)
+static void sun50i_iommu_lanes_hold(struct sun50i_iommu *iommu, u32 masters)
 {
 	sun50i_iommu_write(iommu, IOMMU_RESET_REG, ~masters);
+}
+
+/* Lane release: every lane runs again. */
+static void sun50i_iommu_lanes_release(struct sun50i_iommu *iommu)
+{
 	sun50i_iommu_write(iommu, IOMMU_RESET_REG, IOMMU_RESET_RELEASE_ALL);
 }
 
@@ -263,38 +281,47 @@ static u32 sun50i_iommu_dm_aut(struct sun50i_iommu *iommu, unsigned int d)
 	return val;
 }
 
-static u32 sun50i_iommu_installed_ttb(struct sun50i_iommu *iommu)
+/* The Directory Table the walker uses for @domain. */
+static u32 sun50i_iommu_ttb(struct sun50i_iommu *iommu,
+			    struct iommu_domain *domain)
 {
-	struct iommu_domain *domain = iommu->installed;
-
 	if (domain->type & __IOMMU_DOMAIN_PAGING)
 		return to_sun50i_domain(domain)->dt_dma;
 	return iommu->blocked_dt_dma;
 }
 
 /**
- * sun50i_iommu_program() - program the IOMMU from software state
- * @iommu: the instance, with a domain installed
+ * sun50i_iommu_program() - switch the hardware to a domain
+ * @iommu: the instance, powered
+ * @domain: a paging domain of @iommu, or the identity or blocked domain
  *
- * Writes every register the driver relies on, for the domain in
- * @iommu->installed, and enables translation. This is the whole hardware
- * state: it is redone on every domain switch and after the block lost power.
- * The TTB is only written while every master is bypassed, as the hardware
- * requires.
+ * Writes every register the driver relies on for @domain, flushes the
+ * caches and enables translation. This is the whole hardware state: it is
+ * redone on every domain switch and after the block lost power.
  *
- * Return: 0, or -ETIMEDOUT if the TLB flush did not complete.
+ * The TTB may only change while no master can use it, and no master may go
+ * untranslated meanwhile (bypassed, or with translation off). So the
+ * masters' lanes are held in reset across the switch: a master sees the old
+ * domain, waits, then sees the new one.
+ *
+ * Return: 0, with @domain installed; or -ETIMEDOUT if the TLB flush did not
+ * complete, with the previous TTB restored and @iommu->installed unchanged.
  */
-VISIBLE_IF_KUNIT int sun50i_iommu_program(struct sun50i_iommu *iommu)
+VISIBLE_IF_KUNIT int sun50i_iommu_program(struct sun50i_iommu *iommu,
+					  struct iommu_domain *domain)
 {
 	u32 masters = sun50i_iommu_master_mask(iommu);
 	unsigned int d;
 	int ret;
 
-	KUNIT_STATIC_STUB_REDIRECT(sun50i_iommu_program, iommu);
+	KUNIT_STATIC_STUB_REDIRECT(sun50i_iommu_program, iommu, domain);
 
-	sun50i_iommu_write(iommu, IOMMU_BYPASS_REG, masters);
-	sun50i_iommu_write(iommu, IOMMU_TTB_REG,
-			   sun50i_iommu_installed_ttb(iommu));
+	/* Faults read before this are over: the hold resets their lanes. */
+	iommu->programs++;
+	sun50i_iommu_lanes_hold(iommu, masters);
+	sun50i_iommu_write(iommu, IOMMU_INT_CLR_REG, masters |
+			   IOMMU_INT_L1_INVALID | IOMMU_INT_L2_INVALID);
+	sun50i_iommu_write(iommu, IOMMU_TTB_REG, sun50i_iommu_ttb(iommu, domain));
 	sun50i_iommu_write(iommu, IOMMU_TLB_ENABLE_REG,
 			   masters | IOMMU_MACRO_TLB | IOMMU_PTW_CACHE);
 	sun50i_iommu_write(iommu, IOMMU_TLB_PREFETCH_REG,
@@ -306,33 +333,57 @@ VISIBLE_IF_KUNIT int sun50i_iommu_program(struct sun50i_iommu *iommu)
 	sun50i_iommu_write(iommu, IOMMU_INT_ENABLE_REG, masters |
 			   IOMMU_INT_L1_INVALID | IOMMU_INT_L2_INVALID);
 	ret = sun50i_iommu_tlb_flush(iommu);
-	if (ret)
+	if (ret) {
+		if (iommu->installed)
+			sun50i_iommu_write(iommu, IOMMU_TTB_REG,
+					   sun50i_iommu_ttb(iommu,
+							    iommu->installed));
+		sun50i_iommu_lanes_release(iommu);
 		return ret;
+	}
 	sun50i_iommu_write(iommu, IOMMU_AUTO_GATING_REG, IOMMU_AUTO_GATING);
-	if (iommu->installed != &sun50i_iommu_identity_domain)
-		sun50i_iommu_write(iommu, IOMMU_BYPASS_REG, 0);
+	sun50i_iommu_write(iommu, IOMMU_BYPASS_REG,
+			   domain == &sun50i_iommu_identity_domain ? masters : 0);
 	sun50i_iommu_write(iommu, IOMMU_ENABLE_REG, IOMMU_ENABLE);
+	sun50i_iommu_lanes_release(iommu);
+	iommu->installed = domain;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_program);
 
 /* TLB maintenance of the installed domain's IOVA ranges */
 
-/* Invalidate [start, end) in the TLBs, as aligned power-of-two blocks. */
+static u64 sun50i_below(u64 addr, u64 span)
+{
+	return addr > span ? addr - span : 0;
+}
+
+/* The number of MiB blocks, and so of DTEs, [start, end) touches. */
+static unsigned int sun50i_mib_count(u64 start, u64 end)
+{
+	if (start >= end)
+		return 0;
+	return (ALIGN(end, SZ_1M) - ALIGN_DOWN(start, SZ_1M)) / SZ_1M;
+}
+
+/*
+ * Invalidate [start, end) in the TLBs with one command per MiB block: a
+ * page command where the range holds one page of the block, else a 1 MiB
+ * command.
+ */
 static int sun50i_iommu_tlb_ivld_range(struct sun50i_iommu *iommu,
 				       u64 start, u64 end)
 {
 	int ret = 0;
+	u64 next;
 
 	start = ALIGN_DOWN(start, SZ_4K);
 	end = ALIGN(end, SZ_4K);
-	while (start < end && !ret) {
-		u64 size = start ? 1ULL << __ffs64(start) : IOMMU_IOVA_END;
-
-		while (start + size > end)
-			size >>= 1;
-		ret = sun50i_iommu_tlb_ivld(iommu, start, ~(u32)(size - 1));
-		start += size;
+	for (; start < end && !ret; start = next) {
+		next = min(ALIGN_DOWN(start, SZ_1M) + SZ_1M, end);
+		ret = sun50i_iommu_tlb_ivld(iommu, start, next - start > SZ_4K ?
+					    IOMMU_IVLD_MASK_1M :
+					    IOMMU_IVLD_MASK_PAGE);
 	}
 	return ret;
 }
@@ -350,9 +401,39 @@ static int sun50i_iommu_pc_ivld_range(struct sun50i_iommu *iommu,
 }
 
 /*
- * Invalidate the TLB entries of [start, end) and the DTEs of [dte_start,
- * dte_end) of @dom, if the hardware uses its table. Large ranges are flushed
- * as a whole.
+ * Drop whatever the caches may hold of changed entries: the PTEs of [start,
+ * end) and the DTEs of [dte_start, dte_end), and the entries below them that
+ * may have fetched them. Called with iommu->lock held, while powered.
+ */
+static int sun50i_iommu_invalidate(struct sun50i_iommu *iommu,
+				   u64 start, u64 end,
+				   u64 dte_start, u64 dte_end)
+{
+	unsigned int cmds;
+	int ret = 0;
+
+	start = sun50i_below(start, SUN50I_PREFETCH_PTES * SZ_4K);
+	dte_start = sun50i_below(dte_start,
+				 SUN50I_PREFETCH_DTES * SUN50I_DTE_SPAN);
+	cmds = sun50i_mib_count(start, end) +
+	       sun50i_mib_count(dte_start, dte_end);
+
+	sun50i_iommu_write(iommu, IOMMU_AUTO_GATING_REG, 0);
+	if (cmds > IOMMU_IVLD_MAX_CMDS) {
+		ret = sun50i_iommu_tlb_flush(iommu);
+	} else {
+		ret = sun50i_iommu_tlb_ivld_range(iommu, start, end);
+		if (!ret)
+			ret = sun50i_iommu_pc_ivld_range(iommu, dte_start,
+							 dte_end);
+	}
+	sun50i_iommu_write(iommu, IOMMU_AUTO_GATING_REG, IOMMU_AUTO_GATING);
+	return ret;
+}
+
+/*
+ * Invalidate changed PTEs and DTEs of @dom (see sun50i_iommu_invalidate()),
+ * if the hardware uses its table.
  */
 static int sun50i_domain_invalidate(struct sun50i_iommu_domain *dom,
 				    u64 start, u64 end,
@@ -364,26 +445,14 @@ static int sun50i_domain_invalidate(struct sun50i_iommu_domain *dom,
 
 	/* Powered off, the TLBs are empty once powered on: see program(). */
 	spin_lock_irqsave(&iommu->lock, flags);
-	if (!iommu->powered || iommu->installed != &dom->domain)
-		goto out_unlock;
-
-	sun50i_iommu_write(iommu, IOMMU_AUTO_GATING_REG, 0);
-	if (end - start > IOMMU_FLUSH_ALL_THRESHOLD ||
-	    dte_end - dte_start > IOMMU_FLUSH_ALL_THRESHOLD) {
-		ret = sun50i_iommu_tlb_flush(iommu);
-	} else {
-		ret = sun50i_iommu_tlb_ivld_range(iommu, start, end);
-		if (!ret)
-			ret = sun50i_iommu_pc_ivld_range(iommu, dte_start,
-							 dte_end);
-	}
-	sun50i_iommu_write(iommu, IOMMU_AUTO_GATING_REG, IOMMU_AUTO_GATING);
+	if (iommu->powered && iommu->installed == &dom->domain)
+		ret = sun50i_iommu_invalidate(iommu, start, end, dte_start,
+					      dte_end);
+	spin_unlock_irqrestore(&iommu->lock, flags);
 	if (ret)
 		dev_err_ratelimited(iommu->dev,
 				    "invalidation of [%#llx, %#llx) failed: %d\n",
 				    start, end, ret);
-out_unlock:
-	spin_unlock_irqrestore(&iommu->lock, flags);
 	return ret;
 }
 
@@ -508,18 +577,26 @@ static u32 *sun50i_pt_page_unmap(struct sun50i_iommu_domain *dom, u64 slot)
 	return sun50i_slot_table(slot);
 }
 
-/* Point the DTE of Page Table @dte_idx at its table in @slot's page. */
+/*
+ * Point the DTE of Page Table @dte_idx at its table in @slot's page. A DTE
+ * counts as installed once its clean finished: until then every mapper of
+ * the Page Table writes and cleans it, rather than trust a DTE that another
+ * mapper wrote and may not have cleaned yet.
+ */
 static void sun50i_dte_install(struct sun50i_iommu_domain *dom,
 			       unsigned int dte_idx, u64 slot)
 {
 	unsigned int pt = dte_idx % SUN50I_PTS_PER_PAGE;
 	u32 dte = sun50i_mk_dte(sun50i_slot_dma(slot) + pt * SUN50I_PT_SIZE);
 
-	if (READ_ONCE(dom->dt[dte_idx]) == dte)
+	if (test_bit_acquire(dte_idx, dom->dte_live))
 		return;
 	WRITE_ONCE(dom->dt[dte_idx], dte);
 	sun50i_table_clean(dom->iommu->dev, dom->dt_dma + dte_idx * sizeof(u32),
 			   sizeof(u32));
+	/* The clean before the bit: whoever sees the bit may use the DTE. */
+	smp_mb__before_atomic();
+	set_bit(dte_idx, dom->dte_live);
 }
 
 /*
@@ -533,7 +610,7 @@ static u64 sun50i_pt_get(struct sun50i_iommu_domain *dom, unsigned int g,
 			 unsigned int dte_idx, unsigned int n, gfp_t gfp)
 {
 	atomic64_t *slot = &dom->slots[g];
-	u64 old = atomic64_read(slot), new;
+	u64 old = atomic64_read_acquire(slot), new;
 
 	for (;;) {
 		if (!old) {
@@ -549,7 +626,7 @@ static u64 sun50i_pt_get(struct sun50i_iommu_domain *dom, unsigned int g,
 		if (!FIELD_GET(SUN50I_SLOT_COUNT, old)) {
 			/* Being retired by an unmap; its DTEs are clearing. */
 			cpu_relax();
-			old = atomic64_read(slot);
+			old = atomic64_read_acquire(slot);
 			continue;
 		}
 		new = old;
@@ -572,6 +649,7 @@ static bool sun50i_pt_put(struct sun50i_iommu_domain *dom, unsigned int g,
 {
 	atomic64_t *slot = &dom->slots[g];
 	unsigned long flags;
+	unsigned int i;
 	u64 old, new;
 
 	/*
@@ -589,12 +667,15 @@ static bool sun50i_pt_put(struct sun50i_iommu_domain *dom, unsigned int g,
 		return false;
 	}
 
-	memset(&dom->dt[g * SUN50I_PTS_PER_PAGE], 0,
-	       SUN50I_PTS_PER_PAGE * sizeof(u32));
+	for (i = g * SUN50I_PTS_PER_PAGE; i < (g + 1) * SUN50I_PTS_PER_PAGE; i++) {
+		clear_bit(i, dom->dte_live);
+		WRITE_ONCE(dom->dt[i], 0);
+	}
 	sun50i_table_clean(dom->iommu->dev,
 			   dom->dt_dma + g * SUN50I_PTS_PER_PAGE * sizeof(u32),
 			   SUN50I_PTS_PER_PAGE * sizeof(u32));
-	atomic64_set(slot, 0);
+	/* Empty DTEs first: a mapper that sees the free slot installs anew. */
+	atomic64_set_release(slot, 0);
 	local_irq_restore(flags);
 
 	list_add_tail(&virt_to_page(sun50i_pt_page_unmap(dom, new))->lru,
@@ -616,21 +697,47 @@ static u64 sun50i_pt_tryget(struct sun50i_iommu_domain *dom, unsigned int g)
 }
 
 /*
- * Drop @n PTEs of PT group @g outside of an unmap; a table page this
- * retires is freed once the hardware can no longer walk it.
+ * Free retired table pages once the walker can no longer reach them: after
+ * the invalidation @ret reports, if it succeeded. Otherwise the walker may
+ * still use them, and they are leaked.
  */
-static void sun50i_pt_put_now(struct sun50i_iommu_domain *dom, unsigned int g,
-			      unsigned int n)
+static void sun50i_pt_pages_free(struct sun50i_iommu_domain *dom,
+				 struct list_head *freelist, int ret)
+{
+	if (list_empty(freelist))
+		return;
+	if (ret)
+		dev_err(dom->iommu->dev,
+			"leaking %zu table pages the IOMMU may still walk\n",
+			list_count_nodes(freelist));
+	else
+		iommu_put_pages_list(freelist);
+	INIT_LIST_HEAD(freelist);
+}
+
+/**
+ * sun50i_pt_put_now() - drop PTE references outside of an unmap
+ * @dom: the domain
+ * @g: the PT group
+ * @n: the number of references
+ *
+ * A table page this retires is freed once the hardware can no longer walk
+ * it: after its DTEs were invalidated.
+ */
+VISIBLE_IF_KUNIT void sun50i_pt_put_now(struct sun50i_iommu_domain *dom,
+					unsigned int g, unsigned int n)
 {
 	u64 start = (u64)g * SUN50I_PT_GROUP_SPAN;
-	u64 end = start + SUN50I_PT_GROUP_SPAN;
 	LIST_HEAD(freelist);
+	int ret;
 
 	if (!sun50i_pt_put(dom, g, n, &freelist))
 		return;
-	sun50i_domain_invalidate(dom, start, end, start, end);
-	iommu_put_pages_list(&freelist);
+	ret = sun50i_domain_invalidate(dom, 0, 0, start,
+				       start + SUN50I_PT_GROUP_SPAN);
+	sun50i_pt_pages_free(dom, &freelist, ret);
 }
+EXPORT_SYMBOL_IF_KUNIT(sun50i_pt_put_now);
 
 /**
  * sun50i_prot_to_aci() - the permission domain for IOMMU_READ/IOMMU_WRITE
@@ -746,19 +853,19 @@ static size_t sun50i_iommu_unmap_pages(struct iommu_domain *domain,
 			iommu_iotlb_sync(domain, gather);
 		iommu_iotlb_gather_add_range(gather, iova, (size_t)i * SZ_4K);
 	}
-	/* The PTEs cleared, and the pin. */
-	if (sun50i_pt_put(dom, g, i + 1, &gather->freelist))
-		/* The hardware may hold any DTE of the group: cover them. */
-		iommu_iotlb_gather_add_range(gather,
-					     (u64)g * SUN50I_PT_GROUP_SPAN,
-					     SUN50I_PT_GROUP_SPAN);
+	/*
+	 * The PTEs cleared, and the pin. iotlb_sync() covers a retired page
+	 * from the gathered range: give it one if a racing unmap left this
+	 * call nothing to clear.
+	 */
+	if (sun50i_pt_put(dom, g, i + 1, &gather->freelist) && !i)
+		iommu_iotlb_gather_add_range(gather, iova, SZ_4K);
 	return (size_t)i * SZ_4K;
 }
 
-static phys_addr_t sun50i_iommu_iova_to_phys(struct iommu_domain *domain,
-					     dma_addr_t iova)
+/* The PTE of @iova in @dom, 0 if it has none. */
+static u32 sun50i_domain_pte(struct sun50i_iommu_domain *dom, u64 iova)
 {
-	struct sun50i_iommu_domain *dom = to_sun50i_domain(domain);
 	unsigned int g;
 	u64 slot;
 	u32 pte;
@@ -771,45 +878,52 @@ static phys_addr_t sun50i_iommu_iova_to_phys(struct iommu_domain *domain,
 		return 0;
 	pte = READ_ONCE(*sun50i_pte_ptr(slot, iova));
 	sun50i_pt_put_now(dom, g, 1);
+	return pte;
+}
+
+static phys_addr_t sun50i_iommu_iova_to_phys(struct iommu_domain *domain,
+					     dma_addr_t iova)
+{
+	u32 pte = sun50i_domain_pte(to_sun50i_domain(domain), iova);
+
 	if (!sun50i_pte_valid(pte))
 		return 0;
 	return sun50i_pte_page_addr(pte) | (iova & (SZ_4K - 1));
 }
 
 /*
- * A new mapping may replace invalid entries the hardware cached, including
- * the neighbours it prefetches along with an entry: the next PTE and the
- * next DTE. Invalidate the range grown by one entry on each side.
+ * A new mapping replaces invalid PTEs, and maybe DTEs, that the caches may
+ * hold, along with the entries below that fetched them.
  */
 static int sun50i_iommu_iotlb_sync_map(struct iommu_domain *domain,
 				       unsigned long iova, size_t size)
 {
-	struct sun50i_iommu_domain *dom = to_sun50i_domain(domain);
-	u64 start = iova, end = (u64)iova + size;
+	u64 end = (u64)iova + size;
 
-	return sun50i_domain_invalidate(dom,
-					start >= SZ_4K ? start - SZ_4K : 0,
-					min(end + SZ_4K, IOMMU_IOVA_END),
-					start >= SUN50I_DTE_SPAN ?
-						start - SUN50I_DTE_SPAN : 0,
-					min(end + SUN50I_DTE_SPAN,
-					    IOMMU_IOVA_END));
+	return sun50i_domain_invalidate(to_sun50i_domain(domain), iova, end,
+					iova, end);
 }
 
+/*
+ * An unmap cleared the PTEs of the gathered range; the DTEs changed only
+ * where a table page was retired, in the PT groups the range touches.
+ */
 static void sun50i_iommu_iotlb_sync(struct iommu_domain *domain,
 				    struct iommu_iotlb_gather *gather)
 {
 	struct sun50i_iommu_domain *dom = to_sun50i_domain(domain);
 	u64 start = gather->start, end = (u64)gather->end + 1;
+	u64 dte_start = 0, dte_end = 0;
+	int ret;
 
 	if (start >= end)
 		return;
-	/* DTEs only change when Page Tables were retired. */
-	if (list_empty(&gather->freelist))
-		sun50i_domain_invalidate(dom, start, end, 0, 0);
-	else
-		sun50i_domain_invalidate(dom, start, end, start, end);
-	iommu_put_pages_list(&gather->freelist);
+	if (!list_empty(&gather->freelist)) {
+		dte_start = ALIGN_DOWN(start, SUN50I_PT_GROUP_SPAN);
+		dte_end = ALIGN(end, SUN50I_PT_GROUP_SPAN);
+	}
+	ret = sun50i_domain_invalidate(dom, start, end, dte_start, dte_end);
+	sun50i_pt_pages_free(dom, &gather->freelist, ret);
 }
 
 static void sun50i_iommu_flush_iotlb_all(struct iommu_domain *domain)
@@ -878,20 +992,35 @@ err_free_dom:
 }
 EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_domain_alloc);
 
-static struct iommu_domain *sun50i_iommu_domain_alloc_paging(struct device *dev)
+/**
+ * sun50i_iommu_domain_alloc_paging() - the domain_alloc_paging() operation
+ * @dev: a master of the instance the domain is for
+ *
+ * Return: the domain, or an ERR_PTR(): -ENODEV without a master.
+ */
+VISIBLE_IF_KUNIT struct iommu_domain *
+sun50i_iommu_domain_alloc_paging(struct device *dev)
 {
-	return sun50i_iommu_domain_alloc(dev_iommu_priv_get(dev));
+	struct sun50i_iommu *iommu = dev ? dev_iommu_priv_get(dev) : NULL;
+
+	/* Its tables are mapped for one instance's walker. */
+	if (!iommu)
+		return ERR_PTR(-ENODEV);
+	return sun50i_iommu_domain_alloc(iommu);
 }
+EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_domain_alloc_paging);
 
 /*
- * Record @domain as the installed one and, if the IOMMU is powered, program
- * it; powering on programs it otherwise. Called with iommu->lock held.
+ * Install @domain: program it if the IOMMU is powered, else only record it
+ * and powering on programs it. Called with iommu->lock held.
  */
 static int sun50i_iommu_switch(struct sun50i_iommu *iommu,
 			       struct iommu_domain *domain)
 {
+	if (iommu->powered)
+		return sun50i_iommu_program(iommu, domain);
 	iommu->installed = domain;
-	return iommu->powered ? sun50i_iommu_program(iommu) : 0;
+	return 0;
 }
 
 /**
@@ -925,17 +1054,27 @@ static void sun50i_iommu_domain_free(struct iommu_domain *domain)
 	struct sun50i_iommu *iommu = dom->iommu;
 	unsigned long flags;
 	unsigned int g;
+	int ret = 0;
 	u64 slot;
 
 	/* Never free tables the hardware may still walk. */
 	spin_lock_irqsave(&iommu->lock, flags);
-	if (iommu->installed == domain &&
-	    sun50i_iommu_switch(iommu, &sun50i_iommu_blocked_domain))
-		dev_err(iommu->dev, "freeing a domain the IOMMU may still use\n");
+	if (iommu->installed == domain) {
+		ret = sun50i_iommu_switch(iommu, &sun50i_iommu_blocked_domain);
+		/* The domain goes; powering on installs the blocked one. */
+		if (ret)
+			iommu->installed = &sun50i_iommu_blocked_domain;
+	}
 	spin_unlock_irqrestore(&iommu->lock, flags);
 	/* A fault report in flight may still name this domain. */
 	if (iommu->irq > 0)
 		synchronize_irq(iommu->irq);
+	if (ret) {
+		dev_err(iommu->dev,
+			"leaking the tables of a domain the IOMMU may still walk\n");
+		kfree(dom);
+		return;
+	}
 
 	for (g = 0; g < SUN50I_PT_GROUPS; g++) {
 		slot = atomic64_read(&dom->slots[g]);
@@ -981,16 +1120,18 @@ static const struct iommu_domain_ops sun50i_iommu_static_domain_ops = {
 };
 
 /* Every master bypasses translation. */
-static struct iommu_domain sun50i_iommu_identity_domain = {
+VISIBLE_IF_KUNIT struct iommu_domain sun50i_iommu_identity_domain = {
 	.type = IOMMU_DOMAIN_IDENTITY,
 	.ops = &sun50i_iommu_static_domain_ops,
 };
+EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_identity_domain);
 
 /* Every master walks an all-invalid Directory Table: all DMA faults. */
-static struct iommu_domain sun50i_iommu_blocked_domain = {
+VISIBLE_IF_KUNIT struct iommu_domain sun50i_iommu_blocked_domain = {
 	.type = IOMMU_DOMAIN_BLOCKED,
 	.ops = &sun50i_iommu_static_domain_ops,
 };
+EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_blocked_domain);
 
 /* Devices */
 
@@ -1089,6 +1230,7 @@ static const struct iommu_ops sun50i_iommu_ops = {
  * struct sun50i_iommu_fault - one fault, read out of the registers
  * @master: the master ID
  * @iova: the faulting address
+ * @perm: a permission fault, rather than an invalid entry
  * @flags: IOMMU_FAULT_READ or IOMMU_FAULT_WRITE
  * @cause: what the hardware reported
  * @dev: the master's device, referenced, or NULL
@@ -1096,101 +1238,174 @@ static const struct iommu_ops sun50i_iommu_ops = {
 struct sun50i_iommu_fault {
 	unsigned int master;
 	u32 iova;
+	bool perm;
 	int flags;
 	const char *cause;
 	struct device *dev;
 };
 
-/*
- * The direction of a permission fault follows from the permission domain
- * that refused it; the hardware does not report it otherwise.
+/**
+ * struct sun50i_iommu_faults - what one interrupt found pending
+ * @status: the INT_STA bits that were set
+ * @lanes: the masters whose lanes stall until their reset is pulsed
+ * @programs: @iommu->programs when they were read
+ * @domain: the domain installed then
+ * @nr: the number of entries in @f
+ * @f: one entry per faulting master and cause
  */
-static int sun50i_fault_direction(u32 err_data, const char **cause)
+struct sun50i_iommu_faults {
+	u32 status;
+	u32 lanes;
+	unsigned long programs;
+	struct iommu_domain *domain;
+	unsigned int nr;
+	struct sun50i_iommu_fault f[3 * SUN50I_IOMMU_MAX_MASTERS];
+};
+
+/*
+ * The direction of a permission fault follows from the permission domain of
+ * the page, which the domain's own PTE gives: the hardware does not report
+ * the direction, and what INT_ERR_DATA holds is unverified. Reading a page
+ * that allows nothing, or a page unmapped since, is reported as a read.
+ */
+static void sun50i_fault_direction(struct sun50i_iommu_domain *dom,
+				   struct sun50i_iommu_fault *f)
 {
-	switch (FIELD_GET(IOMMU_INT_ERR_DATA_ACI, err_data)) {
+	switch (sun50i_pte_aci(sun50i_domain_pte(dom, f->iova))) {
 	case SUN50I_ACI_RD:
-		*cause = "write to read-only page";
-		return IOMMU_FAULT_WRITE;
+		f->cause = "write to read-only page";
+		f->flags = IOMMU_FAULT_WRITE;
+		break;
 	case SUN50I_ACI_WR:
-		*cause = "read from write-only page";
-		return IOMMU_FAULT_READ;
+		f->cause = "read from write-only page";
+		break;
 	default:
-		*cause = "access to inaccessible page";
-		return IOMMU_FAULT_READ;
+		f->cause = "access to inaccessible page";
+		break;
 	}
 }
 
-/* Record the faults of the masters in @masters at @iova. */
-static unsigned int sun50i_fault_add(struct sun50i_iommu *iommu,
-				     struct sun50i_iommu_fault *f,
-				     unsigned int n, unsigned long masters,
-				     u32 iova, const char *cause)
+static void sun50i_fault_add(struct sun50i_iommu_faults *fs,
+			     unsigned int master, u32 iova, bool perm,
+			     const char *cause)
+{
+	fs->f[fs->nr++] = (struct sun50i_iommu_fault){
+		.master = master, .iova = iova, .perm = perm,
+		.flags = IOMMU_FAULT_READ, .cause = cause,
+	};
+}
+
+/* Record an L1 or L2 fault of each master in @masters, at @iova. */
+static void sun50i_fault_add_walk(struct sun50i_iommu *iommu,
+				  struct sun50i_iommu_faults *fs,
+				  unsigned long masters, u32 iova,
+				  const char *cause)
 {
 	unsigned int m;
 
-	for_each_set_bit(m, &masters, iommu->variant->num_masters) {
-		f[n].master = m;
-		f[n].iova = iova;
-		f[n].flags = IOMMU_FAULT_READ;
-		f[n].cause = cause;
-		n++;
-	}
-	return n;
+	for_each_set_bit(m, &masters, iommu->variant->num_masters)
+		sun50i_fault_add(fs, m, iova, false, cause);
 }
 
 /*
- * Read every pending fault, then recover: clear the status and reset the
- * lanes of the faulting masters, which stall until then.
+ * Read every pending fault into @fs: which masters faulted, where, and why.
+ * Faults of the VA debug port (bit 31 of L1PG/L2PG) name no master; they
+ * are only logged. Called with iommu->lock held, while powered.
  */
-static unsigned int sun50i_iommu_read_faults(struct sun50i_iommu *iommu,
-					     struct sun50i_iommu_fault *f,
-					     struct iommu_domain **domain)
+static void sun50i_iommu_read_faults(struct sun50i_iommu *iommu,
+				     struct sun50i_iommu_faults *fs)
 {
 	u32 masters = sun50i_iommu_master_mask(iommu);
+	u32 l1 = 0, l2 = 0;
 	unsigned long perm;
-	u32 status, l1, l2, addr;
-	unsigned int m, n = 0;
+	unsigned int m;
 
-	status = sun50i_iommu_read(iommu, IOMMU_INT_STA_REG);
-	if (!(status & (masters | IOMMU_INT_L1_INVALID |
-			IOMMU_INT_L2_INVALID)))
-		return 0;
-	l1 = status & IOMMU_INT_L1_INVALID ?
-		sun50i_iommu_read(iommu, IOMMU_L1PG_INT_REG) : 0;
-	l2 = status & IOMMU_INT_L2_INVALID ?
-		sun50i_iommu_read(iommu, IOMMU_L2PG_INT_REG) : 0;
+	fs->nr = 0;
+	fs->status = sun50i_iommu_read(iommu, IOMMU_INT_STA_REG) &
+		     (masters | IOMMU_INT_L1_INVALID | IOMMU_INT_L2_INVALID);
+	if (fs->status & IOMMU_INT_L1_INVALID)
+		l1 = sun50i_iommu_read(iommu, IOMMU_L1PG_INT_REG);
+	if (fs->status & IOMMU_INT_L2_INVALID)
+		l2 = sun50i_iommu_read(iommu, IOMMU_L2PG_INT_REG);
 
-	perm = status & masters;
-	for_each_set_bit(m, &perm, iommu->variant->num_masters) {
-		u32 data = sun50i_iommu_read(iommu, IOMMU_INT_ERR_DATA_REG(m));
-
-		f[n].master = m;
-		f[n].iova = sun50i_iommu_read(iommu, IOMMU_INT_ERR_ADDR_REG(m));
-		f[n].flags = sun50i_fault_direction(data, &f[n].cause);
-		n++;
-	}
-	if (l1) {
-		addr = sun50i_iommu_read(iommu, IOMMU_INT_ERR_ADDR_L1_REG);
-		n = sun50i_fault_add(iommu, f, n, l1 & masters, addr,
-				     "invalid DTE");
-	}
-	if (l2) {
-		addr = sun50i_iommu_read(iommu, IOMMU_INT_ERR_ADDR_L2_REG);
-		n = sun50i_fault_add(iommu, f, n, l2 & masters, addr,
-				     "invalid PTE");
-	}
+	perm = fs->status & masters;
+	for_each_set_bit(m, &perm, iommu->variant->num_masters)
+		sun50i_fault_add(fs, m,
+				 sun50i_iommu_read(iommu,
+						   IOMMU_INT_ERR_ADDR_REG(m)),
+				 true, "permission");
+	if (l1 & masters)
+		sun50i_fault_add_walk(iommu, fs, l1 & masters,
+				      sun50i_iommu_read(iommu,
+							IOMMU_INT_ERR_ADDR_L1_REG),
+				      "invalid DTE");
+	if (l2 & masters)
+		sun50i_fault_add_walk(iommu, fs, l2 & masters,
+				      sun50i_iommu_read(iommu,
+							IOMMU_INT_ERR_ADDR_L2_REG),
+				      "invalid PTE");
 	if ((l1 | l2) & ~masters)
 		dev_warn_ratelimited(iommu->dev,
 				     "fault of the debug port (L1 %#x L2 %#x)\n",
 				     l1, l2);
 
-	for (m = 0; m < n; m++)
-		f[m].dev = get_device(iommu->masters[f[m].master]);
-	*domain = iommu->installed;
+	for (m = 0; m < fs->nr; m++)
+		fs->f[m].dev = get_device(iommu->masters[fs->f[m].master]);
+	fs->lanes = (perm | l1 | l2) & masters;
+	fs->domain = iommu->installed;
+	fs->programs = iommu->programs;
+}
 
-	sun50i_iommu_write(iommu, IOMMU_INT_CLR_REG, status);
-	sun50i_iommu_master_reset(iommu, (status | l1 | l2) & masters);
-	return n;
+/* Report @f to the domain's fault handler, or log it. */
+static void sun50i_iommu_report(struct sun50i_iommu *iommu,
+				struct iommu_domain *domain,
+				struct sun50i_iommu_fault *f)
+{
+	if (f->dev && domain && (domain->type & __IOMMU_DOMAIN_PAGING) &&
+	    !report_iommu_fault(domain, f->dev, f->iova, f->flags))
+		return;
+	dev_err_ratelimited(iommu->dev,
+			    "%s fault at %#010x by master %u (%s): %s\n",
+			    f->flags == IOMMU_FAULT_WRITE ? "write" : "read",
+			    f->iova, f->master,
+			    f->dev ? dev_name(f->dev) : "no device", f->cause);
+}
+
+/*
+ * Fault recovery, after the faults were reported: drop what the caches hold
+ * of each faulting address, so that the master's next access walks what a
+ * fault handler may have mapped; clear the status; then pulse the faulting
+ * lanes' resets, which they stall until. Called with iommu->lock held.
+ */
+static void sun50i_iommu_recover(struct sun50i_iommu *iommu,
+				 struct sun50i_iommu_faults *fs)
+{
+	unsigned int i;
+	int ret = 0;
+
+	/*
+	 * Powering off dropped the faults with the rest of the state, and
+	 * programming the hardware since reset every lane.
+	 */
+	if (!iommu->powered || iommu->programs != fs->programs)
+		return;
+
+	if (iommu->installed &&
+	    (iommu->installed->type & __IOMMU_DOMAIN_PAGING))
+		for (i = 0; i < fs->nr && !ret; i++)
+			ret = sun50i_iommu_invalidate(iommu, fs->f[i].iova,
+						      fs->f[i].iova + SZ_4K,
+						      fs->f[i].iova,
+						      fs->f[i].iova + SZ_4K);
+	if (ret)
+		dev_err_ratelimited(iommu->dev,
+				    "invalidation after a fault failed: %d\n",
+				    ret);
+	sun50i_iommu_write(iommu, IOMMU_INT_CLR_REG, fs->status);
+	if (fs->lanes) {
+		sun50i_iommu_lanes_hold(iommu, fs->lanes);
+		sun50i_iommu_lanes_release(iommu);
+	}
 }
 
 /**
@@ -1198,41 +1413,38 @@ static unsigned int sun50i_iommu_read_faults(struct sun50i_iommu *iommu,
  * @irq: the interrupt
  * @data: the instance
  *
- * Return: IRQ_HANDLED if faults were pending, IRQ_NONE otherwise (also
- * when the IOMMU is powered off: powering off dropped them).
+ * Return: IRQ_HANDLED if faults were pending, of masters or of the debug
+ * port; IRQ_NONE otherwise (also when the IOMMU is powered off: powering
+ * off dropped them).
  */
 VISIBLE_IF_KUNIT irqreturn_t sun50i_iommu_irq(int irq, void *data)
 {
-	struct sun50i_iommu_fault faults[3 * SUN50I_IOMMU_MAX_MASTERS];
 	struct sun50i_iommu *iommu = data;
-	struct iommu_domain *domain = NULL;
-	struct sun50i_iommu_fault *f;
+	struct sun50i_iommu_faults fs = {};
 	unsigned long flags;
-	unsigned int n;
+	unsigned int i;
 
-	/* Powering off cleared whatever was pending. */
 	spin_lock_irqsave(&iommu->lock, flags);
-	n = iommu->powered ? sun50i_iommu_read_faults(iommu, faults, &domain) : 0;
+	if (iommu->powered)
+		sun50i_iommu_read_faults(iommu, &fs);
 	spin_unlock_irqrestore(&iommu->lock, flags);
-	if (!n)
+	if (!fs.status)
 		return IRQ_NONE;
 
-	for (f = faults; f < faults + n; f++) {
-		bool handled = f->dev && domain &&
-			       (domain->type & __IOMMU_DOMAIN_PAGING) &&
-			       !report_iommu_fault(domain, f->dev, f->iova,
-						   f->flags);
-
-		if (!handled)
-			dev_err_ratelimited(iommu->dev,
-					    "%s fault at %#010x by master %u (%s): %s\n",
-					    f->flags == IOMMU_FAULT_WRITE ?
-						"write" : "read",
-					    f->iova, f->master,
-					    f->dev ? dev_name(f->dev) : "no device",
-					    f->cause);
-		put_device(f->dev);
+	for (i = 0; i < fs.nr; i++) {
+		if (fs.f[i].perm && fs.domain &&
+		    (fs.domain->type & __IOMMU_DOMAIN_PAGING))
+			sun50i_fault_direction(to_sun50i_domain(fs.domain),
+					       &fs.f[i]);
+		sun50i_iommu_report(iommu, fs.domain, &fs.f[i]);
 	}
+
+	spin_lock_irqsave(&iommu->lock, flags);
+	sun50i_iommu_recover(iommu, &fs);
+	spin_unlock_irqrestore(&iommu->lock, flags);
+
+	for (i = 0; i < fs.nr; i++)
+		put_device(fs.f[i].dev);
 	return IRQ_HANDLED;
 }
 EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_irq);
@@ -1293,7 +1505,7 @@ VISIBLE_IF_KUNIT int sun50i_iommu_power_on(struct sun50i_iommu *iommu)
 	spin_lock_irqsave(&iommu->lock, flags);
 	iommu->powered = true;
 	if (iommu->installed)
-		ret = sun50i_iommu_program(iommu);
+		ret = sun50i_iommu_program(iommu, iommu->installed);
 	if (ret)
 		iommu->powered = false;
 	spin_unlock_irqrestore(&iommu->lock, flags);
@@ -1486,6 +1698,8 @@ static struct platform_driver sun50i_iommu_driver = {
 		.name		= "sun50i-iommu",
 		.of_match_table	= sun50i_iommu_of_match,
 		.pm		= pm_ptr(&sun50i_iommu_pm_ops),
+		/* Live domains point into the instance: it stays bound. */
+		.suppress_bind_attrs = true,
 	},
 	.probe	= sun50i_iommu_probe,
 	.remove	= sun50i_iommu_remove,

@@ -8,6 +8,7 @@
 
 #include <linux/atomic.h>
 #include <linux/bitfield.h>
+#include <linux/bitmap.h>
 #include <linux/bits.h>
 #include <linux/iommu.h>
 #include <linux/irqreturn.h>
@@ -168,10 +169,12 @@ struct sun50i_iommu_variant {
  * @group: the one group of all masters: they share one translation table
  * @blocked_dt: an all-invalid Directory Table, installed to block all DMA
  * @blocked_dt_dma: its bus address
- * @lock: serialises register sequences; protects @powered, @installed and
- *	@masters
+ * @lock: serialises register sequences; protects @powered, @programs,
+ *	@installed and @masters
  * @powered: clock on, reset released and registers programmed; no register
  *	is touched otherwise
+ * @programs: how often the hardware was programmed (sun50i_iommu_program()):
+ *	faults read before are over
  * @installed: the domain whose table the hardware uses (or will use once
  *	powered), NULL before the first attach
  * @masters: the device of each master ID, for fault reports
@@ -188,9 +191,13 @@ struct sun50i_iommu {
 	u32 *blocked_dt;
 	dma_addr_t blocked_dt_dma;
 
-	/* Serialises register sequences; protects powered, installed, masters. */
+	/*
+	 * Serialises register sequences; protects powered, programs,
+	 * installed and masters.
+	 */
 	spinlock_t lock;
 	bool powered;
+	unsigned long programs;
 	struct iommu_domain *installed;
 	struct device *masters[SUN50I_IOMMU_MAX_MASTERS];
 };
@@ -202,6 +209,8 @@ struct sun50i_iommu {
  * @dt: the Directory Table
  * @dt_dma: its bus address, written to the TTB register
  * @slots: one word per PT group, see SUN50I_SLOT_*
+ * @dte_live: the DTEs that are written and cleaned, so a mapper may rely on
+ *	them; cleared when their table page is retired
  */
 struct sun50i_iommu_domain {
 	struct iommu_domain domain;
@@ -209,6 +218,7 @@ struct sun50i_iommu_domain {
 	u32 *dt;
 	dma_addr_t dt_dma;
 	atomic64_t slots[SUN50I_PT_GROUPS];
+	DECLARE_BITMAP(dte_live, SUN50I_DT_ENTRIES);
 };
 
 static inline struct sun50i_iommu_domain *
@@ -220,9 +230,14 @@ to_sun50i_domain(struct iommu_domain *domain)
 #if IS_ENABLED(CONFIG_KUNIT)
 extern const struct sun50i_iommu_variant sun50i_h6_iommu_variant;
 extern const struct iommu_domain_ops sun50i_iommu_domain_ops;
+extern struct iommu_domain sun50i_iommu_identity_domain;
+extern struct iommu_domain sun50i_iommu_blocked_domain;
 
 struct sun50i_iommu_domain *sun50i_domain_zalloc(void);
 struct iommu_domain *sun50i_iommu_domain_alloc(struct sun50i_iommu *iommu);
+struct iommu_domain *sun50i_iommu_domain_alloc_paging(struct device *dev);
+void sun50i_pt_put_now(struct sun50i_iommu_domain *dom, unsigned int g,
+		       unsigned int n);
 enum sun50i_iommu_aci sun50i_prot_to_aci(int prot);
 void *sun50i_table_alloc(gfp_t gfp, unsigned int order);
 dma_addr_t sun50i_table_map(struct device *dev, void *table, size_t size);
@@ -232,7 +247,8 @@ int sun50i_iommu_tlb_ivld(struct sun50i_iommu *iommu, u32 iova, u32 mask);
 int sun50i_iommu_pc_ivld(struct sun50i_iommu *iommu, u32 iova);
 int sun50i_iommu_tlb_flush(struct sun50i_iommu *iommu);
 void sun50i_iommu_write(struct sun50i_iommu *iommu, u32 reg, u32 val);
-int sun50i_iommu_program(struct sun50i_iommu *iommu);
+int sun50i_iommu_program(struct sun50i_iommu *iommu,
+			 struct iommu_domain *domain);
 int sun50i_iommu_install(struct sun50i_iommu *iommu,
 			 struct iommu_domain *domain);
 int sun50i_iommu_power_on(struct sun50i_iommu *iommu);
