@@ -20,6 +20,11 @@
 #       its TLBs across reset (caches-survive-reset, an open question of
 #       the hardware reference): the driver must flush after power-on.
 #       Exits 124 if the guest did not power off within TIMEOUT seconds.
+#       BOARD_SOC=h616 boots the H616's IOMMU (7 masters, its reset values,
+#       range invalidation) with board-h616.dtb; BOARD_DMAS=4 describes
+#       PL330 #2 and #3 (masters 2 and 5) in the DT too; BOARD_GLOBALS=
+#       "PROP=VALUE ..." sets properties of the IOMMU model
+#       (emulator/README.md).
 #
 # TREE, BUILD and OUT (lib.sh) and QEMU may point elsewhere, e.g. to run
 # the suite on a scratch copy of the tree:
@@ -98,18 +103,31 @@ nopm_kernel() {
 	cp "$kdir/arch/arm64/boot/Image" "$image"
 }
 
+# build_dtb: board-h6.dtb, board-h616.dtb with the H616's IOMMU, and each
+# with four PL330s (-4dma).
 build_dtb() {
-	local inc=$vtree/arch/arm64/boot/dts/allwinner
-	step "board DTB against $(basename "$vtree")'s sun50i-h6.dtsi"
-	cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp \
-		-I "$vtree/include" -I "$inc" \
-		-I "$vtree/scripts/dtc/include-prefixes" \
-		"$TOP/emulator/board/sun50i-h6-iommu-testbed.dts" \
-		-o "$bdir/board.dts.pp"
-	# The kernel's default dtc warning set for its own DTBs.
-	dtc -q -I dts -O dtb -Wno-interrupt_provider -Wno-unit_address_vs_reg \
-		-Wno-graph_child_address -Wno-avoid_unnecessary_addr_size \
-		-Wno-unique_unit_address -o "$bdir/board.dtb" "$bdir/board.dts.pp"
+	local inc=$vtree/arch/arm64/boot/dts/allwinner soc dmas name
+	local -a defs
+	step "board DTBs against $(basename "$vtree")'s sun50i-h6.dtsi"
+	for soc in h6 h616; do
+		for dmas in 2 4; do
+			name=board-$soc$([ "$dmas" = 2 ] || echo -${dmas}dma)
+			defs=(-DTESTBED_$(echo "$soc" | tr a-z A-Z))
+			[ "$dmas" = 2 ] || defs+=(-DTESTBED_${dmas}DMA)
+			cpp -nostdinc -undef -D__DTS__ "${defs[@]}" \
+				-x assembler-with-cpp -I "$vtree/include" \
+				-I "$inc" -I "$vtree/scripts/dtc/include-prefixes" \
+				"$TOP/emulator/board/sun50i-h6-iommu-testbed.dts" \
+				-o "$bdir/$name.dts.pp"
+			# The kernel's default dtc warning set for its DTBs.
+			dtc -q -I dts -O dtb -Wno-interrupt_provider \
+				-Wno-unit_address_vs_reg \
+				-Wno-graph_child_address \
+				-Wno-avoid_unnecessary_addr_size \
+				-Wno-unique_unit_address \
+				-o "$bdir/$name.dtb" "$bdir/$name.dts.pp"
+		done
+	done
 }
 
 build_module() {
@@ -171,19 +189,27 @@ build() {
 boot() {
 	local script=$2 logdir=$3 timeout=${4:-300} rc=0
 	variant_vars "$1"
-	for f in "$QEMU" "$image" "$bdir/board.dtb" "$bdir/initramfs.cpio"; do
+	local soc=${BOARD_SOC:-h6} machine=sun50i-h6-iommu-testbed g dtb
+	local -a globals=()
+	dtb=board-$soc$([ "${BOARD_DMAS:-2}" = 2 ] || echo "-${BOARD_DMAS}dma").dtb
+	[ "$soc" = h6 ] ||
+		machine+=,iommu-num-masters=7,iommu-bypass-reset=0x7f,iommu-range-invalidation=on,iommu-prefetch-valid-fix=on,iommu-version=0x14
+	for g in ${BOARD_GLOBALS:-}; do
+		globals+=(-global "allwinner-h6-iommu.$g")
+	done
+	for f in "$QEMU" "$image" "$bdir/$dtb" "$bdir/initramfs.cpio"; do
 		[ -f "$f" ] || die "$f is missing: run tooling/board.sh build $1"
 	done
 	[ -f "$TOP/e2e/guest/$script.e2e" ] || die "no e2e/guest/$script.e2e"
 	mkdir -p "$logdir"
 	rm -f "$logdir/console.log" "$logdir/qemu.log"
 	set +e
-	timeout -k 10 "$timeout" "$QEMU" -M sun50i-h6-iommu-testbed -smp 2 \
-		-m 1G -kernel "$image" -dtb "$bdir/board.dtb" \
+	timeout -k 10 "$timeout" "$QEMU" -M "$machine" -smp 2 \
+		-m 1G -kernel "$image" -dtb "$bdir/$dtb" \
 		-initrd "$bdir/initramfs.cpio" \
 		-append "console=ttyS0,115200 earlycon printk.devkmsg=on panic=-1 e2e=$script" \
 		-display none -monitor none -serial stdio -no-reboot \
-		-global allwinner-h6-iommu.caches-survive-reset=on \
+		-global allwinner-h6-iommu.caches-survive-reset=on "${globals[@]}" \
 		-trace allwinner_h6_iommu_power \
 		-d guest_errors -D "$logdir/qemu.log" </dev/null |
 		if [ "${BOARD_TEE:-0}" = 1 ]; then

@@ -4,18 +4,30 @@
 # board, or only the named cases (e.g. to repeat one). Each
 # case boots the board once (tooling/board.sh) and runs one guest script
 # (e2e/guest/*.e2e): dmatest where the kernel has a tool, our test module
-# (e2e/module) where it has none. Records one result per case,
-# "<prefix>.<case>", plus "<prefix>.audit-errors" for the IOMMU model's
-# audit over all boots; prefix is e2e, or e2e-mainline for the kernel built
-# from the tree's `base` tag (mainline's driver and DT nodes). Logs go to
-# out/logs/<prefix>/<case>/{console,qemu,checks}.log. Exits 1 on any
-# failure.
+# (e2e/module) where it has none. Records one result per case and
+# setting, "<prefix>.<case>[<setting>]", plus "<prefix>.audit-errors" for
+# the IOMMU model's audit over all boots; prefix is e2e, or e2e-mainline
+# for the kernel built from the tree's `base` tag (mainline's driver and
+# DT nodes). Logs go to out/logs/<prefix>/<case>[<setting>]/{console,qemu,
+# checks}.log. Exits 1 on any failure.
+#
+# Settings: the hardware reference leaves behaviours open (its section
+# 10); the model makes each a property, and the driver must be right under
+# every value. Our driver runs every case on the H6 and on the H616 model
+# with the defaults (no suffix, and [h616]), and with everything
+# pessimistic at once ([pessimistic], [h616,pessimistic]); then the short
+# cases once per other value, one property changed at a time from the
+# default. E2E_RUNS=REGEX runs only the runs whose "SOC,SETTING" matches
+# (the default setting is named "default"), e.g. E2E_RUNS='^h6,default$'.
+# Mainline runs the H6 defaults.
 #
 # A case is a list of checks, "ok ID - what" or "not ok ID - what": the
 # boot's own (boot, guest-done, kernel, guest-errors, module-finished:
-# never expected to fail), the model's audit of that boot (audit, and
-# audit-ttb for TTB writes while translating), the module's checks, and
-# the case's host-side checks below. checks.log lists them all.
+# never expected to fail), the model's audit of that boot (audit-ttb for
+# TTB writes while masters translate, audit-untranslated for master DMA
+# that bypassed translation, which every case but identity-domain forbids,
+# and audit for the rest), the module's checks, and the case's host-side
+# checks below. checks.log lists them all.
 #
 # Mainline runs the same cases. The checks its driver cannot pass are
 # listed below per check ID with the reason; each is a SKIP line, and a
@@ -38,23 +50,65 @@ REPORTS='BUG:|WARNING:|Oops|Kernel panic|Call trace:|Unable to handle|Internal e
 # Checks of the boot itself: a failure is never an expected one.
 BOOT_CHECKS=" boot guest-done kernel guest-errors module-finished "
 
-# case  guest script  timeout (s)  kernel  what it shows; kernel "-" is the
-# variant's, "nopm" the variant's tree built without CONFIG_PM
+# case  guest script  timeout (s)  kernel  runs  what it shows; kernel "-"
+# is the variant's, "nopm" the variant's tree built without CONFIG_PM; runs
+# "all" under every setting, "full" only in the full runs (long cases), and
+# "default" only with the defaults (nothing in them depends on a setting).
 CASES=(
-	"dma-domain-dmatest  dmatest     300 -    dmatest through the DMA domain, PL330 #0"
-	"unmanaged-unmap-fault unmanaged 180 -    unmanaged domain: map, DMA, unmap, DMA faults to our handler"
-	"readonly-write-fault readonly   180 -    read-only mapping: a DMA write faults, memory unchanged"
-	"remap               remap       180 -    remapped IOVA: the next DMA lands in the new page"
-	"identity-domain     identity    180 -    identity domain via sysfs: DMA untranslated"
-	"blocked-domain      blocked     180 -    blocked domain: every DMA faults"
-	"concurrent-masters  concurrent  300 -    both PL330s at once through the shared domain"
-	"fault-storm         storm       300 -    thousands of faulting DMAs, responsive, rate-limited log"
-	"runtime-pm          pm          180 -    IOMMU off while the masters idle, on for their DMA; power/control"
-	"system-sleep        sleep       300 -    20 suspend/resume cycles with DMA after each, kmemleak"
-	"pm-disabled         nopm        300 nopm a CONFIG_PM=n kernel: IOMMU on from probe, DMA correct"
+	"dma-domain-dmatest  dmatest     300 -    full    dmatest through the DMA domain, PL330 #0"
+	"unmanaged-unmap-fault unmanaged 180 -    all     unmanaged domain: map, DMA, unmap, DMA faults to our handler"
+	"readonly-write-fault readonly   180 -    all     read-only mapping: a DMA write faults, memory unchanged"
+	"remap               remap       180 -    all     remapped IOVA: the next DMA lands in the new page"
+	"identity-domain     identity    180 -    all     identity domain via sysfs: DMA untranslated"
+	"blocked-domain      blocked     180 -    all     blocked domain: every DMA faults"
+	"prefetch-on-map     prefetch-map 180 -   all     invalid neighbours cached by a walk: usable once mapped"
+	"prefetch-on-unmap   prefetch-unmap 180 - all     a neighbour cached by a walk: gone once unmapped, also across a table retire"
+	"permission-matrix   permissions 180 -    all     RW/RO/WO/no-access pages read and written: allowed or refused, with direction"
+	"domain-switch-dma   switch      180 -    all     DMA while the group goes DMA, blocked, unmanaged, blocked, DMA, suspend: no untranslated byte"
+	"several-faults      multi-fault 180 -    all     L1, L2 and permission faults of three masters in one interrupt while a fourth copies"
+	"concurrent-masters  concurrent  300 -    full    both PL330s at once through the shared domain"
+	"fault-storm         storm       300 -    full    thousands of faulting DMAs, responsive, rate-limited log"
+	"debug-port-storm    debug-storm 300 -    full    100000 faults of no master: still serviced, IRQ not disabled"
+	"runtime-pm          pm          180 -    all     IOMMU off while the masters idle, on for their DMA; power/control"
+	"system-sleep        sleep       300 -    full    20 suspend/resume cycles with DMA after each, kmemleak"
+	"pm-disabled         nopm        300 nopm full    a CONFIG_PM=n kernel: IOMMU on from probe, DMA correct"
+	"no-unbind           unbind      60  -    default the IOMMU driver cannot be unbound through sysfs"
 )
+# Cases whose DMA is untranslated on purpose: no audit of it.
+UNTRANSLATED_CASES=" identity-domain "
+# Cases on the board with four PL330s (masters 1/3, 4, 2 and 5).
+FOUR_DMA_CASES=" several-faults "
+
+# Settings: "name|properties" of the IOMMU model (-global
+# allwinner-h6-iommu.PROPERTY=VALUE), each a value the hardware reference
+# allows for an open question (section: 10, or 5.3/5.4/6.2) other than the
+# model's default.
+SETTINGS=(
+	"ivld-mask=silicon-only|ivld-mask=silicon-only"         # 5.3: only page and 1 MiB masks work
+	"prefetch-distance=8|prefetch-distance=8"               # 5.4: up to 8 PTEs fetched ahead
+	"prefetch-holder=on|prefetch-holder=on"                 # 5.4: a neighbour lives in its fetcher's line
+	"neighbour-prefetch=off|neighbour-prefetch=off"         # 10.6
+	"cache-invalid-entries=off|cache-invalid-entries=off"   # 10.6
+	"disabled-passthrough=off|disabled-passthrough=off"     # 10.14: ENABLE = 0 blocks
+	"gated-passthrough=off|gated-passthrough=off"           # 10.14: gated or in reset blocks
+	"err-data-pte=off|err-data-pte=off"                     # 6.2: INT_ERR_DATA reads 0
+	"lane-reset-flush=off|lane-reset-flush=off"             # 6.3: a lane reset keeps the micro TLB
+	"lane-reset-clears-fault=on|lane-reset-clears-fault=on" # 6.3: ... and clears the lane's fault
+	"lane-lock=off|lane-lock=off"                           # 6.3: a fault does not stall the lane
+	"fault-policy=discard|fault-policy=discard"             # 10.8
+	"fault-policy=bus-error|fault-policy=bus-error"         # 10.8
+	"err-latch=latest|err-latch=latest"                     # 10.9
+	"wac-latency=4|wac-latency=4"                           # 10.7: commands take 4 polls
+	"perm-before-valid=on|perm-before-valid=on"             # 10.10
+	"bypass-reset=0x3f|bypass-reset=0x3f"                   # 10.2: every master bypassed at reset
+	"prefetch-valid-fix=on|prefetch-valid-fix=on"           # 10.5
+	"range-invalidation=on|range-invalidation=on"           # 10.4
+)
+# Everything pessimistic at once: each open question answered the way
+# that is hardest on a driver.
+PESSIMISTIC="ivld-mask=silicon-only prefetch-distance=8 prefetch-holder=on gated-passthrough=on disabled-passthrough=on err-data-pte=off lane-reset-flush=off lane-reset-clears-fault=on err-latch=latest wac-latency=4 perm-before-valid=on bypass-reset=0x3f"
 # Cases in which no DMA may fault: the model must log no fault at all.
-NO_FAULT_CASES=" dma-domain-dmatest concurrent-masters pm-disabled system-sleep identity-domain "
+NO_FAULT_CASES=" dma-domain-dmatest concurrent-masters pm-disabled system-sleep identity-domain no-unbind "
 
 # Mainline (6.12's drivers/iommu/sun50i-iommu.c and DT) cannot pass these
 # checks, as "case:check-id reason". Its domain switch is per device: the
@@ -197,6 +251,22 @@ check_fault-storm() {
 	check log-ratelimited [ "$lines" -le "$bound" ] -- "$lines driver log lines in ${ms} ms (limit $bound)"
 }
 
+check_debug-port-storm() {
+	local log=$1 ms lines bound
+	ms=$(sed -n 's/.*debug-storm: end: [0-9]* faults in \([0-9]*\) ms.*/\1/p' "$log")
+	check storm-finished [ -n "$ms" ] -- "the storm finished in ${ms:-?} ms"
+	[ -n "$ms" ] || return 0
+	lines=$(sed -n '/debug-storm: begin/,/debug-storm: end/p' "$log" |
+		grep -c '30f0000\.iommu' || true)
+	bound=$(((ms / 5000 + 2) * 11))
+	info "    debug storm: ${ms} ms, $lines driver log lines (limit $bound)"
+	check log-ratelimited [ "$lines" -le "$bound" ] -- "$lines driver log lines in ${ms} ms (limit $bound)"
+	# The copy's write (master 3) into the unmapped IOVA faults.
+	check master-fault-reported bash -c "sed -n '/debug-storm: a master fault/,\$p' '$log' |
+		grep -q '30f0000\.iommu: .*fault at 0x00100000 by master [13] '" \
+		-- "after the storm, the driver reported the master's fault"
+}
+
 # The model's power trace: "allwinner_h6_iommu_power bus clock X, reset Y".
 power_offs() { grep -c 'iommu_power bus clock gated, reset asserted' "$1" || true; }
 power_ons() { grep -c 'iommu_power bus clock running, reset released' "$1" || true; }
@@ -256,17 +326,30 @@ boot_checks() {
 	done
 }
 
-# audit_checks NAME QLOG: the model's audit of this boot; mainline's
-# expected TTB lines leave it (and only them) in $logs/audit-skipped.txt.
+# The model's audit lines of the kinds with a check of their own.
+AUDIT_TTB="$AUDIT TTB written"
+AUDIT_UNTRANSLATED="$AUDIT untranslated DMA"
+
+# audit_checks NAME QLOG: the model's audit of this boot; the lines of a
+# kind mainline is expected to fail leave it (and only those lines) in
+# $logs/audit-skipped.txt.
 audit_checks() {
-	local name=$1 qlog=$2 ttb other
-	ttb=$(grep -c "$AUDIT TTB written" "$qlog" || true)
-	other=$(grep "$AUDIT" "$qlog" | grep -vc "$AUDIT TTB written" || true)
-	check audit-ttb [ "$ttb" -eq 0 ] -- "$ttb TTB writes while translating"
-	check audit [ "$other" -eq 0 ] -- "$other other audit errors$([ "$other" -eq 0 ] ||
-		echo ": $(grep "$AUDIT" "$qlog" | grep -v 'TTB written' | head -n1)")"
+	local name=$1 qlog=$2 ttb untranslated other first
+	ttb=$(grep -c "$AUDIT_TTB" "$qlog" || true)
+	untranslated=$(grep -c "$AUDIT_UNTRANSLATED" "$qlog" || true)
+	other=$(grep "$AUDIT" "$qlog" | grep -v "$AUDIT_TTB" |
+		grep -vc "$AUDIT_UNTRANSLATED" || true)
+	first=$(grep "$AUDIT" "$qlog" | grep -v "$AUDIT_TTB" |
+		grep -v "$AUDIT_UNTRANSLATED" | head -n1)
+	check audit-ttb [ "$ttb" -eq 0 ] -- "$ttb TTB writes while masters translate"
+	check audit-untranslated [ "$untranslated" -eq 0 ] -- "$untranslated untranslated master accesses$([ "$untranslated" -eq 0 ] ||
+		echo ": $(grep "$AUDIT_UNTRANSLATED" "$qlog" | head -n1)")"
+	check audit [ "$other" -eq 0 ] -- "$other other audit errors${first:+: $first}"
 	if mainline_reason "$name" audit-ttb >/dev/null; then
-		grep "$AUDIT TTB written" "$qlog" >>"$logs/audit-skipped.txt" || true
+		grep "$AUDIT_TTB" "$qlog" >>"$logs/audit-skipped.txt" || true
+	fi
+	if mainline_reason "$name" audit-untranslated >/dev/null; then
+		grep "$AUDIT_UNTRANSLATED" "$qlog" >>"$logs/audit-skipped.txt" || true
 	fi
 }
 
@@ -288,22 +371,31 @@ case_checks() {
 	fi
 }
 
-# run_case NAME SCRIPT TIMEOUT KERNEL: boot, evaluate, record.
+# run_case NAME SCRIPT TIMEOUT KERNEL SOC SETTING PROPS: boot, evaluate,
+# record as "$prefix.NAME[SOC,SETTING]", leaving out what is the default.
 run_case() {
-	local name=$1 script=$2 timeout=$3 kernel=$4 dir=$logs/$1 rc=0 t0 secs
+	local name=$1 script=$2 timeout=$3 kernel=$4 soc=$5 setting=$6 props=$7
+	local tag="" rc=0 t0 secs dir result
 	local log qlog line id reason ran=0 own=0 skipped=0 entry
 	local -a bad=() skips=()
+	[ "$soc" = h6 ] || tag=$soc
+	[ "$setting" = default ] || tag=${tag:+$tag,}$setting
+	result=$prefix.$name${tag:+[$tag]}
+	dir=$logs/$name${tag:+[$tag]}
 	log=$dir/console.log
 	qlog=$dir/qemu.log
 	case $kernel in
 	-) kernel=$variant ;;
 	nopm) kernel=$(nopm_of "$variant") ;;
 	esac
-	step "$prefix: $name ($kernel kernel, e2e/guest/$script.e2e)"
+	[[ $UNTRANSLATED_CASES == *" $name "* ]] || props+=" audit-untranslated=on"
+	step "$result ($kernel kernel, e2e/guest/$script.e2e)"
 	t0=$(date +%s)
-	"$TOP/tooling/board.sh" boot "$kernel" "$script" "$dir" "$timeout" || rc=$?
+	BOARD_SOC=$soc BOARD_GLOBALS=$props \
+		BOARD_DMAS=$([[ $FOUR_DMA_CASES == *" $name "* ]] && echo 4 || echo 2) \
+		"$TOP/tooling/board.sh" boot "$kernel" "$script" "$dir" "$timeout" || rc=$?
 	secs=$(($(date +%s) - t0))
-	note "  $name: ${secs} s"
+	note "  $name${tag:+[$tag]}: ${secs} s"
 
 	# The checks report failures as lines: none may end the script.
 	(set +e +o pipefail; case_checks "$name" "$log" "$qlog" "$rc" "$timeout") \
@@ -332,28 +424,49 @@ run_case() {
 	done
 
 	for id in $(printf '%s\n' "${skips[@]}" | sort -u); do
-		skip "$prefix.$name.$id" "$(mainline_reason "$name" "$id")"
+		skip "$result.$id" "$(mainline_reason "$name" "$id")"
 	done
 	if [ ${#bad[@]} -gt 0 ]; then
-		fail "$prefix.$name ($ran checks, ${#bad[@]} failed; see $dir/checks.log)"
+		fail "$result ($ran checks, ${#bad[@]} failed; see $dir/checks.log)"
 		printf '    %s\n' "${bad[@]}" | head -n 15
 		failed=1
 	elif [ "$own" -gt 0 ] && [ "$skipped" -eq "$own" ]; then
-		skip "$prefix.$name" "all $own of its checks skipped ($ran ran)"
+		skip "$result" "all $own of its checks skipped ($ran ran)"
 	elif [ "$own" -eq 0 ]; then
-		fail "$prefix.$name (the case ran none of its own checks)"
+		fail "$result (the case ran none of its own checks)"
 		failed=1
 	else
-		pass "$prefix.$name ($ran checks$([ "$skipped" -eq 0 ] || echo ", $skipped skipped"))"
+		pass "$result ($ran checks$([ "$skipped" -eq 0 ] || echo ", $skipped skipped"))"
 	fi
 }
 
+# The runs: "SOC SCOPE SETTING|PROPERTIES"; SCOPE full runs every case,
+# short the cases that run under every setting.
+RUNS=("h6 full default|")
+if [ "$variant" = ours ]; then
+	RUNS+=("h616 full default|" "h6 full pessimistic|$PESSIMISTIC"
+		"h616 short pessimistic|$PESSIMISTIC")
+	for entry in "${SETTINGS[@]}"; do
+		RUNS+=("h6 short $entry")
+	done
+fi
+
 t_all=$(date +%s)
 : >"$logs/audit-skipped.txt"
-for entry in "${CASES[@]}"; do
-	read -r name script timeout kernel _ <<<"$entry"
-	[ "$only" = "  " ] || [[ $only == *" $name "* ]] || continue
-	run_case "$name" "$script" "$timeout" "$kernel"
+for run in "${RUNS[@]}"; do
+	read -r soc scope rest <<<"$run"
+	setting=${rest%%|*}
+	[[ $soc,$setting =~ ${E2E_RUNS:-.} ]] || continue
+	for entry in "${CASES[@]}"; do
+		read -r name script timeout kernel runs _ <<<"$entry"
+		[ "$only" = "  " ] || [[ $only == *" $name "* ]] || continue
+		case $runs in
+		default) [ "$soc $setting" = "h6 default" ] || continue ;;
+		full) [ "$scope" = full ] || continue ;;
+		esac
+		run_case "$name" "$script" "$timeout" "$kernel" "$soc" \
+			"$setting" "${rest#*|}"
+	done
 done
 [ -n "$(ls "$logs"/*/qemu.log 2>/dev/null)" ] || die "no case named:$only"
 
