@@ -508,6 +508,14 @@ int e2e_fault_handler(struct iommu_domain *domain, struct device *dev,
 	return 0;
 }
 
+/* Ready @fl for a fault handler: no faults yet. */
+void e2e_faults_init(struct e2e_faults *fl)
+{
+	spin_lock_init(&fl->lock);
+	init_completion(&fl->any);
+	fl->n = 0;
+}
+
 void e2e_faults_reset(struct e2e_faults *fl)
 {
 	unsigned long irqflags;
@@ -566,8 +574,7 @@ int e2e_owned_get(struct e2e_case *c, struct e2e_owned *o)
 	unsigned int dma;
 	int ret;
 
-	spin_lock_init(&o->faults.lock);
-	init_completion(&o->faults.any);
+	e2e_faults_init(&o->faults);
 	for (dma = 0; dma < E2E_NUM_DMA; dma++) {
 		o->dev[dma] = e2e_find_pl330(dma);
 		if (!e2e_check(c, o->dev[dma] && !o->dev[dma]->driver, "unbound",

@@ -70,8 +70,7 @@ int e2e_domain_attach(struct e2e_case *c, struct e2e_domain *ed,
 	unsigned int pages;
 	int ret;
 
-	spin_lock_init(&ed->faults.lock);
-	init_completion(&ed->faults.any);
+	e2e_faults_init(&ed->faults);
 	ed->group = iommu_group_get(dev);
 	if (!e2e_check(c, ed->group, "group", "%s is in an IOMMU group",
 		       dev_name(dev)))

@@ -170,6 +170,7 @@ u64 e2e_pmu_counter(unsigned int slot, bool hit);
 void e2e_pmu_show(const char *who);
 int e2e_fault_handler(struct iommu_domain *domain, struct device *dev,
 		      unsigned long iova, int flags, void *token);
+void e2e_faults_init(struct e2e_faults *fl);
 void e2e_faults_reset(struct e2e_faults *fl);
 void e2e_faults_show(struct e2e_case *c, struct e2e_faults *fl);
 bool e2e_faults_have(struct e2e_faults *fl, struct device *dev,

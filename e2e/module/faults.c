@@ -331,8 +331,7 @@ void e2e_case_multi_fault(struct e2e_case *c)
 	int irq = e2e_iommu_irq(), ran[E2E_MF_ENGINES], ret = 0;
 	unsigned int e, i;
 
-	spin_lock_init(&faults.lock);
-	init_completion(&faults.any);
+	e2e_faults_init(&faults);
 	for (e = 0; e < E2E_MF_ENGINES; e++) {
 		dev[e] = bus_find_device_by_name(&amba_bustype, NULL,
 						 e2e_mf[e].name);
