@@ -977,12 +977,13 @@ out:
 enum e2e_phase {
 	E2E_PH_DMA, E2E_PH_BLOCKED, E2E_PH_UNMANAGED, E2E_PH_BLOCKED2,
 	E2E_PH_DMA2, E2E_PH_PAUSED, E2E_PH_RESUMED, E2E_PH_DONE,
-	E2E_PH_COUNT,
+	E2E_PH_SWITCHING, E2E_PH_COUNT,
 };
 
 static const char * const e2e_phase_names[E2E_PH_COUNT] = {
 	"DMA domain", "blocked (claimed)", "unmanaged", "blocked (detached)",
 	"DMA domain again", "runtime suspended", "resumed", "done",
+	"switching",
 };
 
 /**
@@ -993,7 +994,9 @@ static const char * const e2e_phase_names[E2E_PH_COUNT] = {
  * @canary: the page an untranslated write would hit
  * @iova_src: the source IOVA (@src's PA)
  * @iova_mc: the program's IOVA (its PA)
- * @phase: set by the case, read by the copier
+ * @phase: set by the case, read by the copier; E2E_PH_SWITCHING while
+ *	the group changes domains, so that no copy counts for a phase
+ *	whose domain it did not run under
  * @paused: the copier is waiting while @phase is E2E_PH_PAUSED
  * @ok: per phase, copies that ran and delivered the data
  * @failed: per phase, copies that did not run (faulted)
@@ -1029,7 +1032,7 @@ static int e2e_copier_fn(void *data)
 		ran = e2e_pl330_copy(cp->pl, 0, cp->iova_mc,
 				     cp->canary->pa, cp->iova_src);
 		/* Only a copy that stayed in one phase counts. */
-		if (READ_ONCE(cp->phase) == phase) {
+		if (phase != E2E_PH_SWITCHING && READ_ONCE(cp->phase) == phase) {
 			if (ran == 1 && e2e_holds(cp->dst->va, PAGE_SIZE, n))
 				cp->ok[phase]++;
 			else if (ran == 1)
@@ -1047,6 +1050,12 @@ static void e2e_phase(struct e2e_copier *cp, int phase)
 {
 	WRITE_ONCE(cp->phase, phase);
 	msleep(50);
+}
+
+/* Ends the current phase before the group starts changing domains. */
+static void e2e_phase_close(struct e2e_copier *cp)
+{
+	WRITE_ONCE(cp->phase, E2E_PH_SWITCHING);
 }
 
 /*
@@ -1126,16 +1135,20 @@ void e2e_case_switch(struct e2e_case *c)
 	}
 	e2e_phase(&cp, E2E_PH_DMA);
 	group = iommu_group_get(dev[1]);
+	e2e_phase_close(&cp);
 	ret = group ? iommu_group_claim_dma_owner(group, &e2e_owner) : -ENODEV;
 	owned = !ret;
 	e2e_phase(&cp, E2E_PH_BLOCKED);
+	e2e_phase_close(&cp);
 	ret = owned ? iommu_attach_group(unmanaged, group) : -EPERM;
 	e2e_phase(&cp, E2E_PH_UNMANAGED);
+	e2e_phase_close(&cp);
 	if (!ret)
 		iommu_detach_group(unmanaged, group);
 	e2e_check(c, owned && !ret, "switched",
 		  "claimed, attached ours (%d), detached, released", ret);
 	e2e_phase(&cp, E2E_PH_BLOCKED2);
+	e2e_phase_close(&cp);
 	if (owned)
 		iommu_group_release_dma_owner(group);
 	owned = false;
