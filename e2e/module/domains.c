@@ -882,13 +882,13 @@ out:
 void e2e_case_permissions(struct e2e_case *c)
 {
 	static const struct {
-		const char *name;
+		const char *name, *id;
 		int prot;
 	} kinds[] = {
-		{ "read-write", IOMMU_READ | IOMMU_WRITE },
-		{ "read-only", IOMMU_READ },
-		{ "write-only", IOMMU_WRITE },
-		{ "no-access", 0 },
+		{ "read-write", "rw", IOMMU_READ | IOMMU_WRITE },
+		{ "read-only", "ro", IOMMU_READ },
+		{ "write-only", "wo", IOMMU_WRITE },
+		{ "no-access", "none", 0 },
 	};
 	const u32 page_iova = 0x40000000, rw_iova = 0x40100000;
 	struct e2e_buf page[ARRAY_SIZE(kinds)] = {}, rw = {};
@@ -918,6 +918,7 @@ void e2e_case_permissions(struct e2e_case *c)
 			struct device *dev = o.dev[0];
 			int dir = -1, ran;
 			bool landed, fault;
+			char id[16];
 
 			e2e_fill(w ? rw.va : page[k].va, PAGE_SIZE, 0x70 + k);
 			memset(target->va, 0xee, PAGE_SIZE);
@@ -930,9 +931,12 @@ void e2e_case_permissions(struct e2e_case *c)
 			if (!allowed && kinds[k].prot)
 				dir = w ? IOMMU_FAULT_WRITE : IOMMU_FAULT_READ;
 			e2e_faults_show(c, &o.faults);
+			/* One ID per page kind and access, e.g. ro-write. */
+			snprintf(id, sizeof(id), "%s-%s", kinds[k].id,
+				 w ? "write" : "read");
 			if (allowed)
 				e2e_check(c, ran == 1 && landed && !o.faults.n,
-					  w ? "write-allowed" : "read-allowed",
+					  id,
 					  "%s page: DMA %s: ran %d, data %s, %u faults",
 					  kinds[k].name, w ? "write" : "read",
 					  ran, landed ? "ok" : "wrong",
@@ -951,7 +955,7 @@ void e2e_case_permissions(struct e2e_case *c)
 					  (dir < 0 ||
 					   e2e_faults_have(&o.faults, dev, iova,
 							   PAGE_SIZE, dir)),
-					  w ? "write-refused" : "read-refused",
+					  id,
 					  "%s page: DMA %s refused: %s, fault of %s at %#x%s",
 					  kinds[k].name, w ? "write" : "read",
 					  landed ? "the data arrived" :
