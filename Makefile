@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-# sun50i-iommu: our Allwinner H6/H616 IOMMU driver, as a Linux 6.12 series.
-# `make help` lists the targets.
+# sun50i-iommu: our Allwinner H6/H616 IOMMU driver, as a series for Linux
+# 7.3, with a backport to 6.12: BASE=6.12 (e.g. `make BASE=6.12 series`)
+# builds and exports that one. `make help` lists the targets.
 
 T := tooling
 
@@ -9,10 +10,10 @@ T := tooling
 
 all: deps tree build series ## everything: packages, tree, Image + DTBs, series
 	@echo "outputs:"
-	@echo "  kernel tree  build/linux (branch 'series')"
-	@echo "  Image        out/Image"
-	@echo "  DTBs         out/dtbs/"
-	@echo "  series       out/series/"
+	@echo "  kernel tree  build/$${BASE:-7.3}/linux (branch 'series')"
+	@echo "  Image        out/$${BASE:+$$BASE/}Image"
+	@echo "  DTBs         out/$${BASE:+$$BASE/}dtbs/"
+	@echo "  series       out/$${BASE:+$$BASE/}series/, stable fixes in out/$${BASE:+$$BASE/}stable/"
 
 help: ## this list
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -21,7 +22,7 @@ help: ## this list
 deps: ## install the Debian packages the project needs (as root)
 	@$(T)/deps.sh
 
-tree: deps ## prepare build/linux: base, mainline removal, our series
+tree: deps ## prepare build/$BASE/linux: the pristine base and our series
 	@$(T)/prepare-tree.sh
 
 build: tree ## the arm64 Image and every H6/H616 DTB, into out/
@@ -50,8 +51,11 @@ run: all ## make, then boot the emulated board: a DMA copy through the IOMMU
 e2e: tree ## the end-to-end suite on the emulated board
 	@$(T)/e2e.sh
 
-e2e-mainline: tree ## the same suite on mainline's driver (the base tree)
-	@$(T)/e2e.sh mainline
+e2e-mainline: tree ## the suite on mainline's driver, and the read-only cases with our stable fix
+	@rm -f out/results
+	@$(T)/e2e.sh mainline || true
+	@$(T)/e2e.sh mainline-fixed readonly-write-fault permission-matrix several-faults || true
+	@! grep -q '^FAIL' out/results
 
 check: deps ## every check and test; ends with "check: N passed, N failed, N skipped"
 	@$(T)/check.sh

@@ -19,8 +19,15 @@ for entry in "$TOP"/series/[0-9][0-9][0-9][0-9]-*/; do
 		done <"$entry/files"
 	fi
 	if [ -f "$entry/kernel.patch" ]; then
-		git -C "$tree" apply --index "$entry/kernel.patch" ||
-			die "$name: kernel.patch does not apply"
+		# The patches are made on 7.3. On an older base, the lines around
+		# a change may differ (a neighbour's Kconfig entry, say): apply
+		# with one line of context there, as a backport would, and say so.
+		if ! git -C "$tree" apply --index "$entry/kernel.patch" 2>/dev/null; then
+			[ "$BASE" != 7.3 ] &&
+				git -C "$tree" apply --index -C1 "$entry/kernel.patch" ||
+				die "$name: kernel.patch does not apply"
+			step "$name: applied to $BASE with one line of context"
+		fi
 	fi
 	git -C "$tree" commit -q -F "$entry/message" ||
 		die "$name: nothing to commit"

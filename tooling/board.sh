@@ -3,15 +3,16 @@
 # The emulated board (QEMU machine sun50i-h6-iommu-testbed): build what a
 # boot needs, and boot it.
 #
-#   board.sh build [ours|mainline|nopm|mainline-nopm]
+#   board.sh build [ours|mainline|mainline-fixed|nopm|mainline-nopm]
 #       the kernel (ours: tooling/build.sh image; mainline: the tree's
 #       `base` tag in a worktree build/linux-mainline, built in
-#       build/arm64-mainline with the same config fragment; nopm and
+#       build/arm64-mainline with the same config fragment;
+#       mainline-fixed: the same with the stable fixes of stable/; nopm and
 #       mainline-nopm: the same trees without CONFIG_PM, in
 #       build/arm64-nopm and build/arm64-mainline-nopm), the board DTB
 #       against that tree's sun50i-h6.dtsi, the e2e test module, the static
 #       /init and the initramfs with the guest scripts (e2e/guest/*.e2e)
-#       -> out/board[-mainline][-nopm]/
+#       -> out/board[-mainline[-fixed]][-nopm]/
 #   board.sh boot VARIANT SCRIPT LOGDIR [TIMEOUT]
 #       boot once, running e2e/guest/SCRIPT.e2e; the console goes to
 #       LOGDIR/console.log (and to stdout with BOARD_TEE=1), QEMU's guest
@@ -32,10 +33,12 @@
 #   BUILD=$PWD/build/scratch OUT=$PWD/out/scratch tooling/e2e.sh
 source "$(dirname "$0")/lib.sh"
 
-QEMU=${QEMU:-$OUT/qemu-system-aarch64}
+# tooling/emulator.sh builds it into the clone's out/, whatever the base.
+QEMU=${QEMU:-$TOP/out/qemu-system-aarch64}
 NICE=${NICE:-10}
 
 variant_vars() {
+	variant=$1
 	case $1 in
 	ours)
 		vtree=$TREE
@@ -43,10 +46,10 @@ variant_vars() {
 		bdir=$OUT/board
 		image=$OUT/Image
 		;;
-	mainline)
-		vtree=$BUILD/linux-mainline
-		kdir=$BUILD/arm64-mainline
-		bdir=$OUT/board-mainline
+	mainline | mainline-fixed)
+		vtree=$BUILD/linux-$1
+		kdir=$BUILD/arm64-$1
+		bdir=$OUT/board-$1
 		image=$bdir/Image
 		;;
 	nopm | mainline-nopm)
@@ -56,7 +59,7 @@ variant_vars() {
 		bdir=$OUT/board-$1
 		image=$bdir/Image
 		;;
-	*) die "variant must be ours, mainline, nopm or mainline-nopm, not '$1'" ;;
+	*) die "variant must be ours, mainline, mainline-fixed, nopm or mainline-nopm, not '$1'" ;;
 	esac
 }
 
@@ -72,6 +75,14 @@ mainline_tree() {
 	# Exactly the base, whatever happened to the worktree.
 	git -C "$vtree" checkout -q --detach refs/tags/base
 	git -C "$vtree" reset -q --hard refs/tags/base
+	# mainline-fixed: the base with the stable fixes for its driver.
+	if [ "$variant" = mainline-fixed ]; then
+		local fix
+		for fix in "$TOP"/stable/[0-9][0-9][0-9][0-9]-*/kernel.patch; do
+			git -C "$vtree" apply "$fix" ||
+				die "$fix does not apply to the base"
+		done
+	fi
 }
 
 # The mainline kernel: the same configuration as ours, in its own O= dir.
@@ -171,10 +182,10 @@ build() {
 	# Builds share the machine: stay behind interactive work.
 	renice -n "$NICE" -p $$ >/dev/null
 	# Our emulator follows emulator/: a no-op build when it is current.
-	[ "$QEMU" != "$OUT/qemu-system-aarch64" ] || "$TOP/tooling/emulator.sh"
+	[ "$QEMU" != "$TOP/out/qemu-system-aarch64" ] || "$TOP/tooling/emulator.sh"
 	[ -d "$TREE/.git" ] || "$TOP/tooling/prepare-tree.sh"
 	[ "$vtree" = "$TREE" ] || mainline_tree
-	if [ "$1" = mainline ]; then
+	if [ "$1" = mainline ] || [ "$1" = mainline-fixed ]; then
 		mainline_kernel
 	elif [ "$1" != ours ]; then
 		nopm_kernel

@@ -4,15 +4,16 @@
 source "$(dirname "$0")/lib.sh"
 
 packages=(
-	# base kernel and its build
+	# the 6.12 base (7.3 comes from trixie-backports) and the kernel build
 	linux-source-6.12 make gcc bc bison flex libelf-dev libssl-dev kmod
 	cpio rsync xz-utils python3 python3-ply python3-git git ccache
 	# cross toolchains: arm64 target, 32-bit arm COMPILE_TEST
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf
 	# the emulated board's static /init
 	libc6-dev-arm64-cross
-	# maintainer checks
-	sparse coccinelle device-tree-compiler dt-schema yamllint
+	# maintainer checks; sparse is built from sid's source (dpkg-source),
+	# the DT checks run in a Debian 13 root (debootstrap)
+	coccinelle device-tree-compiler dpkg-dev debootstrap
 	# KUnit and the emulated board
 	qemu-system-arm
 )

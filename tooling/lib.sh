@@ -8,8 +8,21 @@ set -euo pipefail
 export PATH=/usr/bin:/bin:/usr/sbin:/sbin:$PATH
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# The kernel the series is for: 7.3 (the default, what the series is
+# sent against) or 6.12 (the LTS backport: the same series plus the
+# patches in backport/6.12/). Each base has its own tree and builds; the
+# backport's outputs go to out/6.12/ and its results carry a "6.12:"
+# prefix, in the one results file.
+BASE=${BASE:-7.3}
+case $BASE in
+7.3) BASE_TAG= ;;
+6.12) BASE_TAG=6.12: ;;
+*) printf 'error: BASE=%s: the bases are 7.3 and 6.12\n' "$BASE" >&2; exit 1 ;;
+esac
 OUT=${OUT:-$TOP/out}
-BUILD=${BUILD:-$TOP/build}
+RESULTS=$OUT/results
+[ -z "$BASE_TAG" ] || OUT=$OUT/$BASE
+BUILD=${BUILD:-$TOP/build/$BASE}
 # Downloads and the pristine base live outside the clone, shared by clones.
 CACHE=${SUN50I_CACHE:-/var/cache/sun50i-iommu}
 TREE=${TREE:-$BUILD/linux}
@@ -65,8 +78,7 @@ kconfigure() {
 
 # Check results: one line per check in $OUT/results, summarised by check.sh.
 # A SKIP is a result of its own ("SKIP name: reason"), never a PASS.
-RESULTS=$OUT/results
-result() { mkdir -p "$OUT"; echo "$*" >>"$RESULTS"; echo "$*"; }
-pass() { result "PASS $*"; }
-fail() { result "FAIL $*"; }
-skip() { result "SKIP $1: $2"; }
+result() { mkdir -p "$(dirname "$RESULTS")"; echo "$*" >>"$RESULTS"; echo "$*"; }
+pass() { result "PASS $BASE_TAG$*"; }
+fail() { result "FAIL $BASE_TAG$*"; }
+skip() { result "SKIP $BASE_TAG$1: $2"; }

@@ -88,7 +88,8 @@ static int fake_pc_ivld(struct sun50i_iommu *iommu, u32 iova)
 	struct test_ctx *ctx = ctx_of(test);
 
 	if (ctx->gather)
-		ctx->freelist_at_pc_ivld = list_count_nodes(&ctx->gather->freelist);
+		ctx->freelist_at_pc_ivld =
+			list_count_nodes(&ctx->gather->freelist.pages);
 	record(test, REQ_PC_IVLD, iova, 0);
 	return 0;
 }
@@ -167,13 +168,13 @@ static struct sun50i_iommu_domain *counted_domain_zalloc(void)
 	return kzalloc(sizeof(struct sun50i_iommu_domain), GFP_KERNEL);
 }
 
-static void *counted_table_alloc(gfp_t gfp, unsigned int order)
+static void *counted_table_alloc(gfp_t gfp, size_t size)
 {
 	struct test_ctx *ctx = ctx_of(kunit_get_current_test());
 
 	if (fail_now(ctx))
 		return NULL;
-	return iommu_alloc_pages(gfp | GFP_DMA32, order);
+	return iommu_alloc_pages_sz(gfp | GFP_DMA32, size);
 }
 
 static dma_addr_t counted_table_map(struct device *dev, void *table,
@@ -630,13 +631,13 @@ static void test_empty_table_freed_after_invalidation(struct kunit *test)
 	/* Retired, off the DT, but not freed before the invalidation. */
 	KUNIT_EXPECT_EQ(test, live_table_pages(test), 0);
 	KUNIT_EXPECT_EQ(test, valid_dtes(test), 0);
-	KUNIT_EXPECT_EQ(test, list_count_nodes(&gather.freelist), 1);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&gather.freelist.pages), 1);
 	KUNIT_EXPECT_EQ(test, ctx->nr_reqs, 0);
 
 	domain->ops->iotlb_sync(domain, &gather);
 	/* The PTW cache was invalidated while the page was still held. */
 	KUNIT_EXPECT_EQ(test, ctx->freelist_at_pc_ivld, 1);
-	KUNIT_EXPECT_TRUE(test, list_empty(&gather.freelist));
+	KUNIT_EXPECT_TRUE(test, iommu_pages_list_empty(&gather.freelist));
 	KUNIT_EXPECT_EQ(test, ctx->live_maps, maps - 1);
 	ctx->gather = NULL;
 }
@@ -1555,7 +1556,7 @@ static void test_failed_invalidation_leaks_tables(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, unmap(test, 0x40300000, SZ_4K), SZ_4K);
 	KUNIT_EXPECT_EQ(test, live_table_pages(test), 0);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 2);
-	iommu_free_page(page_address(page));
+	iommu_free_pages(page_address(page));
 	put_page(page);
 }
 
@@ -1722,6 +1723,6 @@ static struct kunit_suite sun50i_iommu_test_suite = {
 
 kunit_test_suites(&sun50i_iommu_test_suite);
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 MODULE_DESCRIPTION("KUnit tests for the Allwinner H6/H616 IOMMU driver");
 MODULE_LICENSE("GPL");

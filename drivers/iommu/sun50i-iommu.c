@@ -460,15 +460,16 @@ static int sun50i_domain_invalidate(struct sun50i_iommu_domain *dom,
 /**
  * sun50i_table_alloc() - allocate zeroed table memory below 4 GiB
  * @gfp: allocation flags of the caller
- * @order: page order
+ * @size: bytes, a power of two of at least a page; the table is aligned
+ *	to its size
  *
  * Return: the table, or NULL.
  */
-VISIBLE_IF_KUNIT void *sun50i_table_alloc(gfp_t gfp, unsigned int order)
+VISIBLE_IF_KUNIT void *sun50i_table_alloc(gfp_t gfp, size_t size)
 {
-	KUNIT_STATIC_STUB_REDIRECT(sun50i_table_alloc, gfp, order);
+	KUNIT_STATIC_STUB_REDIRECT(sun50i_table_alloc, gfp, size);
 
-	return iommu_alloc_pages(gfp | GFP_DMA32, order);
+	return iommu_alloc_pages_sz(gfp | GFP_DMA32, size);
 }
 EXPORT_SYMBOL_IF_KUNIT(sun50i_table_alloc);
 
@@ -552,17 +553,17 @@ static u64 sun50i_pt_page_alloc(struct sun50i_iommu_domain *dom, gfp_t gfp)
 	dma_addr_t dma;
 	void *table;
 
-	table = sun50i_table_alloc(gfp, 0);
+	table = sun50i_table_alloc(gfp, PAGE_SIZE);
 	if (!table)
 		return 0;
 	pfn = page_to_pfn(virt_to_page(table));
 	if (!pfn || pfn > FIELD_MAX(SUN50I_SLOT_PFN)) {
-		iommu_free_page(table);
+		iommu_free_pages(table);
 		return 0;
 	}
 	dma = sun50i_table_map(dev, table, PAGE_SIZE);
 	if (dma == DMA_MAPPING_ERROR) {
-		iommu_free_page(table);
+		iommu_free_pages(table);
 		return 0;
 	}
 	return FIELD_PREP(SUN50I_SLOT_PFN, pfn) |
@@ -619,7 +620,7 @@ static u64 sun50i_pt_get(struct sun50i_iommu_domain *dom, unsigned int g,
 			if (atomic64_try_cmpxchg(slot, &old, new + n))
 				break;
 			/* Lost the race: the hardware never saw this page. */
-			iommu_free_page(sun50i_pt_page_unmap(dom, new));
+			iommu_free_pages(sun50i_pt_page_unmap(dom, new));
 			continue;
 		}
 		if (!FIELD_GET(SUN50I_SLOT_COUNT, old)) {
@@ -644,7 +645,7 @@ static u64 sun50i_pt_get(struct sun50i_iommu_domain *dom, unsigned int g,
  * Return: true if the page was retired.
  */
 static bool sun50i_pt_put(struct sun50i_iommu_domain *dom, unsigned int g,
-			  unsigned int n, struct list_head *freelist)
+			  unsigned int n, struct iommu_pages_list *freelist)
 {
 	atomic64_t *slot = &dom->slots[g];
 	unsigned long flags;
@@ -677,8 +678,7 @@ static bool sun50i_pt_put(struct sun50i_iommu_domain *dom, unsigned int g,
 	atomic64_set_release(slot, 0);
 	local_irq_restore(flags);
 
-	list_add_tail(&virt_to_page(sun50i_pt_page_unmap(dom, new))->lru,
-		      freelist);
+	iommu_pages_list_add(freelist, sun50i_pt_page_unmap(dom, new));
 	return true;
 }
 
@@ -701,17 +701,18 @@ static u64 sun50i_pt_tryget(struct sun50i_iommu_domain *dom, unsigned int g)
  * still use them, and they are leaked.
  */
 static void sun50i_pt_pages_free(struct sun50i_iommu_domain *dom,
-				 struct list_head *freelist, int ret)
+				 struct iommu_pages_list *freelist, int ret)
 {
-	if (list_empty(freelist))
+	if (iommu_pages_list_empty(freelist))
 		return;
 	if (ret)
 		dev_err(dom->iommu->dev,
 			"leaking %zu table pages the IOMMU may still walk\n",
-			list_count_nodes(freelist));
+			list_count_nodes(&freelist->pages));
 	else
 		iommu_put_pages_list(freelist);
-	INIT_LIST_HEAD(freelist);
+	/* Freed or leaked, the pages are no longer on the list. */
+	INIT_LIST_HEAD(&freelist->pages);
 }
 
 /**
@@ -727,7 +728,7 @@ VISIBLE_IF_KUNIT void sun50i_pt_put_now(struct sun50i_iommu_domain *dom,
 					unsigned int g, unsigned int n)
 {
 	u64 start = (u64)g * SUN50I_PT_GROUP_SPAN;
-	LIST_HEAD(freelist);
+	struct iommu_pages_list freelist = IOMMU_PAGES_LIST_INIT(freelist);
 	int ret;
 
 	if (!sun50i_pt_put(dom, g, n, &freelist))
@@ -917,7 +918,7 @@ static void sun50i_iommu_iotlb_sync(struct iommu_domain *domain,
 
 	if (start >= end)
 		return;
-	if (!list_empty(&gather->freelist)) {
+	if (!iommu_pages_list_empty(&gather->freelist)) {
 		dte_start = ALIGN_DOWN(start, SUN50I_PT_GROUP_SPAN);
 		dte_end = ALIGN(end, SUN50I_PT_GROUP_SPAN);
 	}
@@ -969,7 +970,7 @@ sun50i_iommu_domain_alloc(struct sun50i_iommu *iommu)
 		return ERR_PTR(-ENOMEM);
 	dom->iommu = iommu;
 
-	dom->dt = sun50i_table_alloc(GFP_KERNEL, get_order(SUN50I_DT_SIZE));
+	dom->dt = sun50i_table_alloc(GFP_KERNEL, SUN50I_DT_SIZE);
 	if (!dom->dt)
 		goto err_free_dom;
 	dom->dt_dma = sun50i_table_map(iommu->dev, dom->dt, SUN50I_DT_SIZE);
@@ -984,7 +985,7 @@ sun50i_iommu_domain_alloc(struct sun50i_iommu *iommu)
 	return &dom->domain;
 
 err_free_dt:
-	iommu_free_pages(dom->dt, get_order(SUN50I_DT_SIZE));
+	iommu_free_pages(dom->dt);
 err_free_dom:
 	kfree(dom);
 	return ERR_PTR(-ENOMEM);
@@ -1078,15 +1079,15 @@ static void sun50i_iommu_domain_free(struct iommu_domain *domain)
 	for (g = 0; g < SUN50I_PT_GROUPS; g++) {
 		slot = atomic64_read(&dom->slots[g]);
 		if (slot)
-			iommu_free_page(sun50i_pt_page_unmap(dom, slot));
+			iommu_free_pages(sun50i_pt_page_unmap(dom, slot));
 	}
 	sun50i_table_unmap(iommu->dev, dom->dt_dma, SUN50I_DT_SIZE);
-	iommu_free_pages(dom->dt, get_order(SUN50I_DT_SIZE));
+	iommu_free_pages(dom->dt);
 	kfree(dom);
 }
 
 static int sun50i_iommu_attach_dev(struct iommu_domain *domain,
-				   struct device *dev)
+				   struct device *dev, struct iommu_domain *old)
 {
 	struct sun50i_iommu *iommu = dev_iommu_priv_get(dev);
 	struct sun50i_iommu_domain *dom = to_sun50i_domain(domain);
@@ -1109,7 +1110,8 @@ VISIBLE_IF_KUNIT const struct iommu_domain_ops sun50i_iommu_domain_ops = {
 
 /* The identity and blocked domains install no table of their own. */
 static int sun50i_iommu_attach_static(struct iommu_domain *domain,
-				      struct device *dev)
+				      struct device *dev,
+				      struct iommu_domain *old)
 {
 	return sun50i_iommu_install(dev_iommu_priv_get(dev), domain);
 }
@@ -1218,7 +1220,6 @@ static const struct iommu_ops sun50i_iommu_ops = {
 	.release_device		= sun50i_iommu_release_device,
 	.device_group		= sun50i_iommu_device_group,
 	.of_xlate		= sun50i_iommu_of_xlate,
-	.pgsize_bitmap		= SZ_4K,
 	.owner			= THIS_MODULE,
 	.default_domain_ops	= &sun50i_iommu_domain_ops,
 };
@@ -1557,19 +1558,18 @@ static void sun50i_iommu_free_blocked_dt(void *data)
 	struct sun50i_iommu *iommu = data;
 
 	sun50i_table_unmap(iommu->dev, iommu->blocked_dt_dma, SUN50I_DT_SIZE);
-	iommu_free_pages(iommu->blocked_dt, get_order(SUN50I_DT_SIZE));
+	iommu_free_pages(iommu->blocked_dt);
 }
 
 static int sun50i_iommu_alloc_blocked_dt(struct sun50i_iommu *iommu)
 {
-	iommu->blocked_dt = sun50i_table_alloc(GFP_KERNEL,
-					       get_order(SUN50I_DT_SIZE));
+	iommu->blocked_dt = sun50i_table_alloc(GFP_KERNEL, SUN50I_DT_SIZE);
 	if (!iommu->blocked_dt)
 		return -ENOMEM;
 	iommu->blocked_dt_dma = sun50i_table_map(iommu->dev, iommu->blocked_dt,
 						 SUN50I_DT_SIZE);
 	if (iommu->blocked_dt_dma == DMA_MAPPING_ERROR) {
-		iommu_free_pages(iommu->blocked_dt, get_order(SUN50I_DT_SIZE));
+		iommu_free_pages(iommu->blocked_dt);
 		return -ENOMEM;
 	}
 	return devm_add_action_or_reset(iommu->dev,

@@ -239,7 +239,7 @@ struct iommu_domain *sun50i_iommu_domain_alloc_paging(struct device *dev);
 void sun50i_pt_put_now(struct sun50i_iommu_domain *dom, unsigned int g,
 		       unsigned int n);
 enum sun50i_iommu_aci sun50i_prot_to_aci(int prot);
-void *sun50i_table_alloc(gfp_t gfp, unsigned int order);
+void *sun50i_table_alloc(gfp_t gfp, size_t size);
 dma_addr_t sun50i_table_map(struct device *dev, void *table, size_t size);
 void sun50i_table_unmap(struct device *dev, dma_addr_t dma, size_t size);
 void sun50i_table_clean(struct device *dev, dma_addr_t dma, size_t size);
