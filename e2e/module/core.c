@@ -677,67 +677,70 @@ void e2e_case_pmu_expect(struct e2e_case *c, const char *arg)
 
 /* The "run" parameter */
 
+/* pmu-start: clear and enable the model's per-master access counters. */
+static void e2e_case_pmu_start(struct e2e_case *c, const char *arg)
+{
+	e2e_check(c, !e2e_pmu_start(), "pmu", "PMU cleared and enabled");
+}
+
+/**
+ * struct e2e_case_entry - a test case the "run" parameter can name
+ * @name: what the guest script writes, before an optional ":argument"
+ * @run: the case; it gets the argument, or NULL when there is none
+ */
+struct e2e_case_entry {
+	const char *name;
+	void (*run)(struct e2e_case *c, const char *arg);
+};
+
+static const struct e2e_case_entry e2e_cases[] = {
+	{ "dma", e2e_case_dma },
+	{ "unmanaged", e2e_case_unmanaged },
+	{ "readonly", e2e_case_readonly },
+	{ "remap", e2e_case_remap },
+	{ "identity", e2e_case_identity },
+	{ "blocked", e2e_case_blocked },
+	{ "storm", e2e_case_storm },
+	{ "multi-fault", e2e_case_multi_fault },
+	{ "debug-storm", e2e_case_debug_storm },
+	{ "prefetch-map", e2e_case_prefetch_map },
+	{ "prefetch-unmap", e2e_case_prefetch_unmap },
+	{ "permissions", e2e_case_permissions },
+	{ "switch", e2e_case_switch },
+	{ "unbind", e2e_case_unbind },
+	{ "pmu-start", e2e_case_pmu_start },
+	{ "pmu-expect", e2e_case_pmu_expect },
+	{ "demo", e2e_case_demo },
+	{ "pm-idle", e2e_case_pm_idle },
+	{ "pm-active", e2e_case_pm_active },
+	{ "pm-master", e2e_case_pm_master },
+	{ "sleep-cycles", e2e_case_sleep_cycles },
+};
+
 static int e2e_run(const char *val, const struct kernel_param *kp)
 {
+	const struct e2e_case_entry *entry = NULL;
 	char buf[32], *name, *arg;
 	struct e2e_case c;
+	unsigned int i;
 	int ret;
 
 	strscpy(buf, val, sizeof(buf));
 	name = strim(buf);
-	c = (struct e2e_case){ .name = name };
 	arg = strchr(name, ':');
 	if (arg)
 		*arg++ = '\0';
+	for (i = 0; i < ARRAY_SIZE(e2e_cases); i++)
+		if (!strcmp(name, e2e_cases[i].name))
+			entry = &e2e_cases[i];
+	if (!entry)
+		return -EINVAL;
 	ret = e2e_iommu_map_regs();
 	if (ret)
 		return ret;
 
-	if (!strcmp(name, "dma"))
-		e2e_case_dma(&c);
-	else if (!strcmp(name, "unmanaged"))
-		e2e_case_unmanaged(&c);
-	else if (!strcmp(name, "readonly"))
-		e2e_case_readonly(&c);
-	else if (!strcmp(name, "remap"))
-		e2e_case_remap(&c);
-	else if (!strcmp(name, "identity"))
-		e2e_case_identity(&c);
-	else if (!strcmp(name, "blocked"))
-		e2e_case_blocked(&c);
-	else if (!strcmp(name, "storm"))
-		e2e_case_storm(&c);
-	else if (!strcmp(name, "multi-fault"))
-		e2e_case_multi_fault(&c);
-	else if (!strcmp(name, "debug-storm"))
-		e2e_case_debug_storm(&c, arg);
-	else if (!strcmp(name, "prefetch-map"))
-		e2e_case_prefetch_map(&c);
-	else if (!strcmp(name, "prefetch-unmap"))
-		e2e_case_prefetch_unmap(&c);
-	else if (!strcmp(name, "permissions"))
-		e2e_case_permissions(&c);
-	else if (!strcmp(name, "switch"))
-		e2e_case_switch(&c);
-	else if (!strcmp(name, "unbind"))
-		e2e_case_unbind(&c);
-	else if (!strcmp(name, "pmu-start"))
-		e2e_check(&c, !e2e_pmu_start(), "pmu", "PMU cleared and enabled");
-	else if (!strcmp(name, "pmu-expect"))
-		e2e_case_pmu_expect(&c, arg);
-	else if (!strcmp(name, "demo"))
-		e2e_case_demo(&c);
-	else if (!strcmp(name, "pm-idle"))
-		e2e_case_pm_state(&c, false);
-	else if (!strcmp(name, "pm-active"))
-		e2e_case_pm_state(&c, true);
-	else if (!strcmp(name, "pm-master"))
-		e2e_case_pm_master(&c);
-	else if (!strcmp(name, "sleep-cycles"))
-		e2e_case_sleep_cycles(&c, arg);
-	else
-		return -EINVAL;
-
+	c = (struct e2e_case){ .name = name };
+	entry->run(&c, arg);
 	if (!c.checks)
 		e2e_check(&c, false, "ran", "the case ran no check");
 	pr_info("RESULT %s %s (%u checks, %u failed)\n", name,

@@ -201,7 +201,7 @@ out:
 
 /* Cases */
 
-void e2e_case_dma(struct e2e_case *c)
+void e2e_case_dma(struct e2e_case *c, const char *arg)
 {
 	unsigned int dma;
 
@@ -302,7 +302,7 @@ out:
 	e2e_buf_free(&src);
 }
 
-void e2e_case_unmanaged(struct e2e_case *c)
+void e2e_case_unmanaged(struct e2e_case *c, const char *arg)
 {
 	struct device *dev = e2e_find_pl330(0);
 	struct e2e_domain ed = {};
@@ -318,11 +318,11 @@ void e2e_case_unmanaged(struct e2e_case *c)
 	}
 	e2e_domain_detach(c, &ed, dev);
 	put_device(dev);
-	e2e_case_dma(c);
+	e2e_case_dma(c, NULL);
 }
 
 /* A DMA write to a read-only page faults and leaves it unchanged. */
-void e2e_case_readonly(struct e2e_case *c)
+void e2e_case_readonly(struct e2e_case *c, const char *arg)
 {
 	struct e2e_buf src = {}, ro = {}, out = {};
 	struct e2e_domain ed = {};
@@ -377,7 +377,7 @@ out:
 	e2e_buf_free(&out);
 	e2e_buf_free(&ro);
 	e2e_buf_free(&src);
-	e2e_case_dma(c);
+	e2e_case_dma(c, NULL);
 }
 
 /* Remapping an IOVA to another page: the next DMA lands in the new page. */
@@ -426,7 +426,7 @@ out:
 	e2e_chan_put(&ec);
 }
 
-void e2e_case_remap(struct e2e_case *c)
+void e2e_case_remap(struct e2e_case *c, const char *arg)
 {
 	struct device *dev = e2e_find_pl330(0);
 	struct e2e_buf buf[4] = {};
@@ -446,7 +446,7 @@ out:
 	for (i = 0; i < ARRAY_SIZE(buf); i++)
 		e2e_buf_free(&buf[i]);
 	put_device(dev);
-	e2e_case_dma(c);
+	e2e_case_dma(c, NULL);
 }
 
 /*
@@ -454,7 +454,7 @@ out:
  * script): the DMA API hands out physical addresses and the IOMMU
  * translates nothing.
  */
-void e2e_case_identity(struct e2e_case *c)
+void e2e_case_identity(struct e2e_case *c, const char *arg)
 {
 	struct e2e_chan ec = {};
 	unsigned int dma, i;
@@ -495,7 +495,7 @@ void e2e_case_identity(struct e2e_case *c)
 
 	/* Copies at physical addresses pass the IOMMU untranslated. */
 	e2e_check(c, !e2e_pmu_start(), "pmu", "PMU cleared and enabled");
-	e2e_case_dma(c);
+	e2e_case_dma(c, NULL);
 	e2e_pmu_show(c->name);
 	if (!e2e_pmu_live(c))
 		return;
@@ -543,7 +543,7 @@ static unsigned int e2e_blocked_round(struct e2e_case *c,
 	return copied;
 }
 
-void e2e_case_blocked(struct e2e_case *c)
+void e2e_case_blocked(struct e2e_case *c, const char *arg)
 {
 	struct e2e_pl330 pl[E2E_NUM_DMA] = {};
 	struct e2e_buf src = {}, dst = {};
@@ -644,7 +644,7 @@ out:
 }
 
 /* make run: one DMA through the IOMMU, shown step by step. */
-void e2e_case_demo(struct e2e_case *c)
+void e2e_case_demo(struct e2e_case *c, const char *arg)
 {
 	struct iommu_domain *dom;
 	struct e2e_domain ed = {};
@@ -726,20 +726,69 @@ out:
 #define E2E_PF_GROUP_END	0x203ff000UL
 #define E2E_PF_DST		0x30000000UL
 
+/**
+ * struct e2e_pages - the pages a case copies between, on its owned group
+ * @o: the owned group, on its unmanaged domain
+ * @page: source pages; the case allocated the first @n
+ * @n: how many of @page are allocated
+ * @dst: a read-write page, mapped where e2e_pages_get() was told
+ */
+struct e2e_pages {
+	struct e2e_owned o;
+	struct e2e_buf page[4];
+	unsigned int n;
+	struct e2e_buf dst;
+};
+
+/*
+ * Allocate @n source pages and the destination page, take the group, and
+ * map the destination read-write at @dst_iova. Returns 0 or an error;
+ * e2e_pages_put() undoes it in any case.
+ */
+static int e2e_pages_get(struct e2e_case *c, struct e2e_pages *p,
+			 unsigned int n, u32 dst_iova)
+{
+	int ret;
+
+	for (p->n = 0; p->n < n; p->n++) {
+		ret = e2e_buf_alloc(&p->page[p->n], PAGE_SIZE);
+		if (ret)
+			return ret;
+	}
+	ret = e2e_buf_alloc(&p->dst, PAGE_SIZE) ?: e2e_owned_get(c, &p->o);
+	if (ret)
+		return ret;
+	ret = iommu_map(p->o.dom, dst_iova, p->dst.pa, PAGE_SIZE,
+			IOMMU_READ | IOMMU_WRITE, GFP_KERNEL);
+	e2e_check(c, !ret, "map-dst", "destination at %#x: %d", dst_iova,
+		  ret);
+	return ret;
+}
+
+static void e2e_pages_put(struct e2e_pages *p)
+{
+	unsigned int i;
+
+	e2e_owned_put(&p->o);
+	e2e_buf_free(&p->dst);
+	for (i = 0; i < p->n; i++)
+		e2e_buf_free(&p->page[i]);
+}
+
 /* Copy @src to the destination page on PL330 #1; returns what it did. */
-static const char *e2e_pf_copy(struct e2e_case *c, struct e2e_owned *o,
-			       struct e2e_buf *dst, u32 src, u8 seed,
-			       bool *ok)
+static const char *e2e_pf_copy(struct e2e_case *c, struct e2e_pages *p,
+			       u32 src, u8 seed, bool *ok)
 {
 	int ran;
 
-	memset(dst->va, 0xee, PAGE_SIZE);
-	e2e_faults_reset(&o->faults);
-	ran = e2e_owned_copy(c, o, 1, E2E_PF_DST, src);
-	*ok = ran == 1 && e2e_holds(dst->va, PAGE_SIZE, seed) && !o->faults.n;
+	memset(p->dst.va, 0xee, PAGE_SIZE);
+	e2e_faults_reset(&p->o.faults);
+	ran = e2e_owned_copy(c, &p->o, 1, E2E_PF_DST, src);
+	*ok = ran == 1 && e2e_holds(p->dst.va, PAGE_SIZE, seed) &&
+	      !p->o.faults.n;
 	if (*ok)
 		return "right data, no fault";
-	if (o->faults.n)
+	if (p->o.faults.n)
 		return "faulted";
 	return ran == 1 ? "wrong data" : "did not complete";
 }
@@ -750,63 +799,56 @@ static const char *e2e_pf_copy(struct e2e_case *c, struct e2e_owned *o,
  * invalid entries). Mapping them must make them usable at once; so must
  * mapping a page that just faulted.
  */
-void e2e_case_prefetch_map(struct e2e_case *c)
+void e2e_case_prefetch_map(struct e2e_case *c, const char *arg)
 {
-	struct e2e_buf page[4] = {}, dst = {};
 	const u32 next_slot = (E2E_PF_N & ~(SZ_1M - 1)) + SZ_1M + 0x3000;
 	const u32 hole = E2E_PF_N + 8 * PAGE_SIZE;
-	struct e2e_owned o = {};
+	struct e2e_pages p = {};
+	struct iommu_domain *dom;
 	const char *what;
 	unsigned int i;
 	bool ok;
 	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(page); i++)
-		if (e2e_buf_alloc(&page[i], PAGE_SIZE))
-			goto out;
-	if (e2e_buf_alloc(&dst, PAGE_SIZE) || e2e_owned_get(c, &o))
+	if (e2e_pages_get(c, &p, 4, E2E_PF_DST))
 		goto out;
-	for (i = 0; i < ARRAY_SIZE(page); i++)
-		e2e_fill(page[i].va, PAGE_SIZE, 0x40 + i);
-	ret = iommu_map(o.dom, E2E_PF_N, page[0].pa, PAGE_SIZE, IOMMU_READ,
-			GFP_KERNEL) ?:
-	      iommu_map(o.dom, E2E_PF_DST, dst.pa, PAGE_SIZE,
-			IOMMU_READ | IOMMU_WRITE, GFP_KERNEL);
-	if (!e2e_check(c, !ret, "map", "page n and the destination: %d", ret))
+	dom = p.o.dom;
+	for (i = 0; i < p.n; i++)
+		e2e_fill(p.page[i].va, PAGE_SIZE, 0x40 + i);
+	ret = iommu_map(dom, E2E_PF_N, p.page[0].pa, PAGE_SIZE, IOMMU_READ,
+			GFP_KERNEL);
+	if (!e2e_check(c, !ret, "map", "page n: %d", ret))
 		goto out;
-	what = e2e_pf_copy(c, &o, &dst, E2E_PF_N, 0x40, &ok);
+	what = e2e_pf_copy(c, &p, E2E_PF_N, 0x40, &ok);
 	e2e_check(c, ok, "page-n", "copy from page n %#lx: %s", E2E_PF_N,
 		  what);
 
-	ret = iommu_map(o.dom, E2E_PF_N + PAGE_SIZE, page[1].pa, PAGE_SIZE,
+	ret = iommu_map(dom, E2E_PF_N + PAGE_SIZE, p.page[1].pa, PAGE_SIZE,
 			IOMMU_READ, GFP_KERNEL) ?:
-	      iommu_map(o.dom, next_slot, page[2].pa, PAGE_SIZE, IOMMU_READ,
+	      iommu_map(dom, next_slot, p.page[2].pa, PAGE_SIZE, IOMMU_READ,
 			GFP_KERNEL);
 	if (!e2e_check(c, !ret, "map-neighbours",
 		       "page n+1 and a page of the next slot: %d", ret))
 		goto out;
-	what = e2e_pf_copy(c, &o, &dst, E2E_PF_N + PAGE_SIZE, 0x41, &ok);
+	what = e2e_pf_copy(c, &p, E2E_PF_N + PAGE_SIZE, 0x41, &ok);
 	e2e_check(c, ok, "next-pte", "copy from page n+1 %#lx: %s",
 		  E2E_PF_N + PAGE_SIZE, what);
-	what = e2e_pf_copy(c, &o, &dst, next_slot, 0x42, &ok);
+	what = e2e_pf_copy(c, &p, next_slot, 0x42, &ok);
 	e2e_check(c, ok, "next-dte", "copy from the next slot %#x: %s",
 		  next_slot, what);
 
-	what = e2e_pf_copy(c, &o, &dst, hole, 0x43, &ok);
-	e2e_check(c, !ok && e2e_faults_have(&o.faults, o.dev[1], hole,
+	what = e2e_pf_copy(c, &p, hole, 0x43, &ok);
+	e2e_check(c, !ok && e2e_faults_have(&p.o.faults, p.o.dev[1], hole,
 					    PAGE_SIZE, -1),
 		  "hole-faults", "copy from unmapped %#x: %s", hole, what);
-	ret = iommu_map(o.dom, hole, page[3].pa, PAGE_SIZE, IOMMU_READ,
+	ret = iommu_map(dom, hole, p.page[3].pa, PAGE_SIZE, IOMMU_READ,
 			GFP_KERNEL);
-	what = e2e_pf_copy(c, &o, &dst, hole, 0x43, &ok);
+	what = e2e_pf_copy(c, &p, hole, 0x43, &ok);
 	e2e_check(c, !ret && ok, "fault-then-map",
 		  "mapped after its fault (%d), %#x copies: %s", ret, hole,
 		  what);
 out:
-	e2e_owned_put(&o);
-	e2e_buf_free(&dst);
-	for (i = 0; i < ARRAY_SIZE(page); i++)
-		e2e_buf_free(&page[i]);
+	e2e_pages_put(&p);
 }
 
 /*
@@ -814,7 +856,7 @@ out:
  * after n+1 is unmapped, a copy from it must fault. The same across the
  * end of a PT group, whose unmap retires the next group's table page.
  */
-void e2e_case_prefetch_unmap(struct e2e_case *c)
+void e2e_case_prefetch_unmap(struct e2e_case *c, const char *arg)
 {
 	static const struct {
 		unsigned long n;
@@ -823,53 +865,44 @@ void e2e_case_prefetch_unmap(struct e2e_case *c)
 		{ E2E_PF_N, "unmapped-pte" },
 		{ E2E_PF_GROUP_END, "retired-table" },
 	};
-	struct e2e_buf page[2] = {}, dst = {};
-	struct e2e_owned o = {};
+	struct e2e_pages p = {};
+	struct iommu_domain *dom;
 	const char *what;
-	unsigned int i, r;
+	unsigned int r;
 	size_t done;
 	bool ok;
 	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(page); i++)
-		if (e2e_buf_alloc(&page[i], PAGE_SIZE))
-			goto out;
-	if (e2e_buf_alloc(&dst, PAGE_SIZE) || e2e_owned_get(c, &o))
+	if (e2e_pages_get(c, &p, 2, E2E_PF_DST))
 		goto out;
-	ret = iommu_map(o.dom, E2E_PF_DST, dst.pa, PAGE_SIZE,
-			IOMMU_READ | IOMMU_WRITE, GFP_KERNEL);
-	if (!e2e_check(c, !ret, "map-dst", "destination: %d", ret))
-		goto out;
+	dom = p.o.dom;
 	for (r = 0; r < ARRAY_SIZE(runs); r++) {
 		unsigned long n = runs[r].n, n1 = n + PAGE_SIZE;
 
-		e2e_fill(page[0].va, PAGE_SIZE, 0x50 + r);
-		e2e_fill(page[1].va, PAGE_SIZE, 0x60 + r);
-		ret = iommu_map(o.dom, n, page[0].pa, PAGE_SIZE, IOMMU_READ,
+		e2e_fill(p.page[0].va, PAGE_SIZE, 0x50 + r);
+		e2e_fill(p.page[1].va, PAGE_SIZE, 0x60 + r);
+		ret = iommu_map(dom, n, p.page[0].pa, PAGE_SIZE, IOMMU_READ,
 				GFP_KERNEL) ?:
-		      iommu_map(o.dom, n1, page[1].pa, PAGE_SIZE, IOMMU_READ,
+		      iommu_map(dom, n1, p.page[1].pa, PAGE_SIZE, IOMMU_READ,
 				GFP_KERNEL);
 		if (!e2e_check(c, !ret, "map", "pages %#lx and %#lx: %d", n,
 			       n1, ret))
 			break;
-		what = e2e_pf_copy(c, &o, &dst, n, 0x50 + r, &ok);
+		what = e2e_pf_copy(c, &p, n, 0x50 + r, &ok);
 		e2e_check(c, ok, "page-n", "copy from %#lx: %s", n, what);
-		done = iommu_unmap(o.dom, n1, PAGE_SIZE);
-		what = e2e_pf_copy(c, &o, &dst, n1, 0x60 + r, &ok);
+		done = iommu_unmap(dom, n1, PAGE_SIZE);
+		what = e2e_pf_copy(c, &p, n1, 0x60 + r, &ok);
 		/* Only the unmapped page's data must not arrive. */
 		e2e_check(c, done == PAGE_SIZE && !ok &&
-			  !e2e_holds(dst.va, PAGE_SIZE, 0x60 + r) &&
-			  e2e_faults_have(&o.faults, o.dev[1], n1, PAGE_SIZE,
-					  -1), runs[r].id,
+			  !e2e_holds(p.dst.va, PAGE_SIZE, 0x60 + r) &&
+			  e2e_faults_have(&p.o.faults, p.o.dev[1], n1,
+					  PAGE_SIZE, -1), runs[r].id,
 			  "%#lx unmapped (%zu bytes), then a copy from it: %s",
 			  n1, done, what);
-		iommu_unmap(o.dom, n, PAGE_SIZE);
+		iommu_unmap(dom, n, PAGE_SIZE);
 	}
 out:
-	e2e_owned_put(&o);
-	e2e_buf_free(&dst);
-	for (i = 0; i < ARRAY_SIZE(page); i++)
-		e2e_buf_free(&page[i]);
+	e2e_pages_put(&p);
 }
 
 /*
@@ -879,7 +912,7 @@ out:
  * master, and change nothing. The direction is checked where the page
  * tells it: a write to a read-only page, a read from a write-only one.
  */
-void e2e_case_permissions(struct e2e_case *c)
+void e2e_case_permissions(struct e2e_case *c, const char *arg)
 {
 	static const struct {
 		const char *name, *id;
@@ -891,21 +924,16 @@ void e2e_case_permissions(struct e2e_case *c)
 		{ "no-access", "none", 0 },
 	};
 	const u32 page_iova = 0x40000000, rw_iova = 0x40100000;
-	struct e2e_buf page[ARRAY_SIZE(kinds)] = {}, rw = {};
-	struct e2e_owned o = {};
+	struct e2e_pages p = {};
 	unsigned int k, w;
 	int ret = 0;
 
-	for (k = 0; k < ARRAY_SIZE(kinds); k++)
-		if (e2e_buf_alloc(&page[k], PAGE_SIZE))
-			goto out;
-	if (e2e_buf_alloc(&rw, PAGE_SIZE) || e2e_owned_get(c, &o))
+	if (e2e_pages_get(c, &p, ARRAY_SIZE(kinds), rw_iova))
 		goto out;
 	for (k = 0; k < ARRAY_SIZE(kinds) && !ret; k++)
-		ret = iommu_map(o.dom, page_iova + k * PAGE_SIZE, page[k].pa,
-				PAGE_SIZE, kinds[k].prot, GFP_KERNEL);
-	ret = ret ?: iommu_map(o.dom, rw_iova, rw.pa, PAGE_SIZE,
-			       IOMMU_READ | IOMMU_WRITE, GFP_KERNEL);
+		ret = iommu_map(p.o.dom, page_iova + k * PAGE_SIZE,
+				p.page[k].pa, PAGE_SIZE, kinds[k].prot,
+				GFP_KERNEL);
 	if (!e2e_check(c, !ret, "map", "one page of each kind: %d", ret))
 		goto out;
 
@@ -914,33 +942,33 @@ void e2e_case_permissions(struct e2e_case *c)
 			bool allowed = kinds[k].prot &
 				       (w ? IOMMU_WRITE : IOMMU_READ);
 			u32 iova = page_iova + k * PAGE_SIZE;
-			struct e2e_buf *target = w ? &page[k] : &rw;
-			struct device *dev = o.dev[0];
+			struct e2e_buf *target = w ? &p.page[k] : &p.dst;
+			struct device *dev = p.o.dev[0];
 			int dir = -1, ran;
 			bool landed, fault;
 			char id[16];
 
-			e2e_fill(w ? rw.va : page[k].va, PAGE_SIZE, 0x70 + k);
+			e2e_fill(w ? p.dst.va : p.page[k].va, PAGE_SIZE, 0x70 + k);
 			memset(target->va, 0xee, PAGE_SIZE);
-			e2e_faults_reset(&o.faults);
-			ran = e2e_owned_copy(c, &o, 0, w ? iova : rw_iova,
+			e2e_faults_reset(&p.o.faults);
+			ran = e2e_owned_copy(c, &p.o, 0, w ? iova : rw_iova,
 					     w ? rw_iova : iova);
 			landed = e2e_holds(target->va, PAGE_SIZE, 0x70 + k);
-			fault = e2e_faults_have(&o.faults, dev, iova,
+			fault = e2e_faults_have(&p.o.faults, dev, iova,
 						PAGE_SIZE, -1);
 			if (!allowed && kinds[k].prot)
 				dir = w ? IOMMU_FAULT_WRITE : IOMMU_FAULT_READ;
-			e2e_faults_show(c, &o.faults);
+			e2e_faults_show(c, &p.o.faults);
 			/* One ID per page kind and access, e.g. ro-write. */
 			snprintf(id, sizeof(id), "%s-%s", kinds[k].id,
 				 w ? "write" : "read");
 			if (allowed)
-				e2e_check(c, ran == 1 && landed && !o.faults.n,
+				e2e_check(c, ran == 1 && landed && !p.o.faults.n,
 					  id,
 					  "%s page: DMA %s: ran %d, data %s, %u faults",
 					  kinds[k].name, w ? "write" : "read",
 					  ran, landed ? "ok" : "wrong",
-					  o.faults.n);
+					  p.o.faults.n);
 			else
 				/*
 				 * A refused read returns what the hardware
@@ -953,7 +981,7 @@ void e2e_case_permissions(struct e2e_case *c)
 							     PAGE_SIZE)) &&
 					  fault &&
 					  (dir < 0 ||
-					   e2e_faults_have(&o.faults, dev, iova,
+					   e2e_faults_have(&p.o.faults, dev, iova,
 							   PAGE_SIZE, dir)),
 					  id,
 					  "%s page: DMA %s refused: %s, fault of %s at %#x%s",
@@ -970,10 +998,7 @@ void e2e_case_permissions(struct e2e_case *c)
 		}
 	}
 out:
-	e2e_owned_put(&o);
-	e2e_buf_free(&rw);
-	for (k = 0; k < ARRAY_SIZE(kinds); k++)
-		e2e_buf_free(&page[k]);
+	e2e_pages_put(&p);
 }
 
 /* DMA while the group changes domains */
@@ -1069,7 +1094,7 @@ static void e2e_phase_close(struct e2e_copier *cp)
  * suspend and resume. Each domain must do what it says the whole time:
  * not one byte may reach the canary, as untranslated DMA would.
  */
-void e2e_case_switch(struct e2e_case *c)
+void e2e_case_switch(struct e2e_case *c, const char *arg)
 {
 	struct e2e_buf src = {}, dst = {}, canary = {};
 	struct device *dev[E2E_NUM_DMA] = {}, *iommu = e2e_iommu_dev();
@@ -1221,7 +1246,7 @@ out:
  * unbind: the IOMMU driver offers no sysfs unbind: live domains point
  * into its instance.
  */
-void e2e_case_unbind(struct e2e_case *c)
+void e2e_case_unbind(struct e2e_case *c, const char *arg)
 {
 	struct path path;
 	int drv, unbind;

@@ -184,11 +184,11 @@ int e2e_map(struct e2e_case *c, struct e2e_domain *ed,
 void e2e_unmap(struct e2e_case *c, struct e2e_domain *ed,
 	       unsigned long iova, size_t len);
 bool e2e_wait_fault(struct e2e_case *c, struct e2e_faults *fl);
-void e2e_case_dma(struct e2e_case *c);
-void e2e_case_unmanaged(struct e2e_case *c);
-void e2e_case_readonly(struct e2e_case *c);
-void e2e_case_remap(struct e2e_case *c);
-void e2e_case_identity(struct e2e_case *c);
+void e2e_case_dma(struct e2e_case *c, const char *arg);
+void e2e_case_unmanaged(struct e2e_case *c, const char *arg);
+void e2e_case_readonly(struct e2e_case *c, const char *arg);
+void e2e_case_remap(struct e2e_case *c, const char *arg);
+void e2e_case_identity(struct e2e_case *c, const char *arg);
 int e2e_pl330_start(struct e2e_pl330 *pl, unsigned int ch, u32 mc_bus,
 		    u32 dst, u32 src);
 int e2e_pl330_finish(struct e2e_pl330 *pl, unsigned int ch);
@@ -196,27 +196,28 @@ int e2e_pl330_copy(struct e2e_pl330 *pl, unsigned int ch, u32 mc_bus,
 		   u32 dst, u32 src);
 void e2e_group_release(struct iommu_group *group, bool owned,
 		       struct iommu_domain *dom);
-void e2e_case_blocked(struct e2e_case *c);
+void e2e_case_blocked(struct e2e_case *c, const char *arg);
 int e2e_owned_get(struct e2e_case *c, struct e2e_owned *o);
 void e2e_owned_put(struct e2e_owned *o);
 int e2e_owned_copy(struct e2e_case *c, struct e2e_owned *o, unsigned int dma,
 		   u32 dst, u32 src);
-void e2e_case_prefetch_map(struct e2e_case *c);
-void e2e_case_prefetch_unmap(struct e2e_case *c);
-void e2e_case_permissions(struct e2e_case *c);
-void e2e_case_switch(struct e2e_case *c);
-void e2e_case_unbind(struct e2e_case *c);
+void e2e_case_prefetch_map(struct e2e_case *c, const char *arg);
+void e2e_case_prefetch_unmap(struct e2e_case *c, const char *arg);
+void e2e_case_permissions(struct e2e_case *c, const char *arg);
+void e2e_case_switch(struct e2e_case *c, const char *arg);
+void e2e_case_unbind(struct e2e_case *c, const char *arg);
 void e2e_case_debug_storm(struct e2e_case *c, const char *arg);
-void e2e_case_multi_fault(struct e2e_case *c);
+void e2e_case_multi_fault(struct e2e_case *c, const char *arg);
 struct device *e2e_iommu_dev(void);
 u32 e2e_ccu_bus_iommu(void);
 bool e2e_check_power(struct e2e_case *c, struct device *iommu, bool on,
 		     const char *id);
-void e2e_case_pm_state(struct e2e_case *c, bool on);
-void e2e_case_pm_master(struct e2e_case *c);
+void e2e_case_pm_idle(struct e2e_case *c, const char *arg);
+void e2e_case_pm_active(struct e2e_case *c, const char *arg);
+void e2e_case_pm_master(struct e2e_case *c, const char *arg);
 void e2e_case_sleep_cycles(struct e2e_case *c, const char *arg);
-void e2e_case_storm(struct e2e_case *c);
+void e2e_case_storm(struct e2e_case *c, const char *arg);
 void e2e_case_pmu_expect(struct e2e_case *c, const char *arg);
-void e2e_case_demo(struct e2e_case *c);
+void e2e_case_demo(struct e2e_case *c, const char *arg);
 
 #endif /* SUN50I_IOMMU_E2E_H */

@@ -67,7 +67,7 @@ static int e2e_heartbeat_fn(void *data)
  * Thousands of DMAs into an unmapped IOVA of the DMA domain, which has no
  * fault handler: every fault ends in the driver's own (rate-limited) log.
  */
-void e2e_case_storm(struct e2e_case *c)
+void e2e_case_storm(struct e2e_case *c, const char *arg)
 {
 	struct e2e_heartbeat hb = {};
 	struct e2e_chan ec = {};
@@ -138,7 +138,7 @@ unmap:
 out:
 	kfree(src);
 	e2e_chan_put(&ec);
-	e2e_case_dma(c);
+	e2e_case_dma(c, NULL);
 }
 
 /* Faults no master caused */
@@ -270,7 +270,7 @@ void e2e_case_debug_storm(struct e2e_case *c, const char *arg)
 		  irqd && irqd_irq_disabled(irqd) ? "disabled" : "enabled");
 	/* A master fault is still serviced, and the lane recovers. */
 	e2e_master_fault_serviced(c, &ec);
-	e2e_case_dma(c);
+	e2e_case_dma(c, NULL);
 out:
 	e2e_chan_put(&ec);
 }
@@ -319,7 +319,7 @@ static const struct {
  * faulting lanes (the model audits any other), and leave #0's copy intact.
  * Each faulting engine copies correctly afterwards.
  */
-void e2e_case_multi_fault(struct e2e_case *c)
+void e2e_case_multi_fault(struct e2e_case *c, const char *arg)
 {
 	struct e2e_pl330 pl[E2E_MF_ENGINES] = {};
 	struct device *dev[E2E_MF_ENGINES] = {};

@@ -88,8 +88,8 @@ bool e2e_check_power(struct e2e_case *c, struct device *iommu, bool on,
 			 ccu & CCU_BUS_IOMMU_RSTN ? "released" : "asserted");
 }
 
-/* pm-idle / pm-active: where the IOMMU's power is with the masters idle. */
-void e2e_case_pm_state(struct e2e_case *c, bool on)
+/* Where the IOMMU's power is with the masters idle. */
+static void e2e_pm_state(struct e2e_case *c, bool on)
 {
 	struct device *iommu = e2e_iommu_dev();
 
@@ -97,6 +97,18 @@ void e2e_case_pm_state(struct e2e_case *c, bool on)
 		return;
 	e2e_check_power(c, iommu, on, on ? "active" : "suspended");
 	put_device(iommu);
+}
+
+/* pm-idle: the IOMMU is suspended while no master is in use. */
+void e2e_case_pm_idle(struct e2e_case *c, const char *arg)
+{
+	e2e_pm_state(c, false);
+}
+
+/* pm-active: the IOMMU is powered while a master is in use. */
+void e2e_case_pm_active(struct e2e_case *c, const char *arg)
+{
+	e2e_pm_state(c, true);
 }
 
 /*
@@ -146,7 +158,7 @@ static void e2e_pm_copy(struct e2e_case *c, struct e2e_pl330 *pl,
  * TLBs across reset: caches-survive-reset). With power/control "on" the
  * IOMMU stays active throughout and the copies must be the same.
  */
-void e2e_case_pm_master(struct e2e_case *c)
+void e2e_case_pm_master(struct e2e_case *c, const char *arg)
 {
 	struct device *iommu = e2e_iommu_dev(), *dev = e2e_find_pl330(0);
 	struct e2e_buf src = {}, dst = {}, dst2 = {};
@@ -246,7 +258,7 @@ void e2e_case_sleep_cycles(struct e2e_case *c, const char *arg)
 			       ret))
 			break;
 		e2e_check_power(c, iommu, true, "resumed");
-		e2e_case_dma(c);
+		e2e_case_dma(c, NULL);
 	}
 	pr_info("%s: %u of %u cycles ran\n", c->name, i - 1, n);
 out:
