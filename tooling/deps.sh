@@ -13,7 +13,7 @@ packages=(
 	libc6-dev-arm64-cross
 	# maintainer checks; sparse is built from sid's source (dpkg-source),
 	# the DT checks run in a Debian 13 root (debootstrap)
-	coccinelle device-tree-compiler dpkg-dev debootstrap
+	device-tree-compiler dpkg-dev debootstrap
 	# KUnit and the emulated board
 	qemu-system-arm
 )
