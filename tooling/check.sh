@@ -13,6 +13,7 @@
 source "$(dirname "$0")/lib.sh"
 
 mode=${1:-all}
+export CHECK_T0=${CHECK_T0:-$(date +%s)}
 mkdir -p "$OUT/logs"
 [ "$mode" = backport ] || rm -f "$RESULTS"
 # The e2e cases of the backport: DMA API copies, unmanaged domains,
@@ -49,6 +50,7 @@ no_warnings() {
 }
 
 summary() {
+	step "every check ran"
 	passed=$(grep -c '^PASS ' "$RESULTS" || true)
 	failed=$(grep -c '^FAIL ' "$RESULTS" || true)
 	skipped=$(grep -c '^SKIP ' "$RESULTS" || true)

@@ -40,7 +40,15 @@ export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=sun50i
 export KBUILD_BUILD_HOST=build
 
-step() { printf '==> %s\n' "$*"; }
+# step MSG: announce a long step; under check.sh, with the minutes since
+# the check began (CHECK_T0), so a log shows where the time went.
+step() {
+	if [ -n "${CHECK_T0:-}" ]; then
+		printf '==> [%3dm] %s\n' $((($(date +%s) - CHECK_T0) / 60)) "$*"
+	else
+		printf '==> %s\n' "$*"
+	fi
+}
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # Tools whose presence on the host would change the kernel configuration
