@@ -111,7 +111,8 @@ PESSIMISTIC="ivld-mask=silicon-only prefetch-distance=8 prefetch-holder=on gated
 # Cases in which no DMA may fault: the model must log no fault at all.
 NO_FAULT_CASES=" dma-domain-dmatest concurrent-masters pm-disabled system-sleep identity-domain no-unbind "
 
-# Mainline (6.12's drivers/iommu/sun50i-iommu.c and DT) cannot pass these
+# Mainline (the base's own drivers/iommu/sun50i-iommu.c and DT: 7.3's, or
+# 6.12's with BASE=6.12; the two differ only in API changes) cannot pass these
 # checks, as "case:check-id reason". Its domain switch is per device: the
 # old domain is only dropped when its last device leaves, which never
 # happens in a group of two PL330s. Not listed, because a kernel report

@@ -165,7 +165,7 @@ static struct sun50i_iommu_domain *counted_domain_zalloc(void)
 
 	if (fail_now(ctx))
 		return NULL;
-	return kzalloc(sizeof(struct sun50i_iommu_domain), GFP_KERNEL);
+	return kzalloc_obj(struct sun50i_iommu_domain);
 }
 
 static void *counted_table_alloc(gfp_t gfp, size_t size)

@@ -945,11 +945,9 @@ EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_domain_ops);
  */
 VISIBLE_IF_KUNIT struct sun50i_iommu_domain *sun50i_domain_zalloc(void)
 {
-	struct sun50i_iommu_domain *dom;
-
 	KUNIT_STATIC_STUB_REDIRECT(sun50i_domain_zalloc);
 
-	return kzalloc(sizeof(*dom), GFP_KERNEL);
+	return kzalloc_obj(struct sun50i_iommu_domain);
 }
 EXPORT_SYMBOL_IF_KUNIT(sun50i_domain_zalloc);
 
