@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Run the driver's KUnit suite on arm64 under qemu-system-aarch64, in a
-# kernel with KASAN, UBSAN, lockdep, atomic-sleep and DMA-API debugging.
+# kernel with KASAN, UBSAN, lockdep, atomic-sleep, DMA-API, list and
+# scatterlist debugging.
 # Records one result per test case, and fails on any sanitizer report.
 source "$(dirname "$0")/lib.sh"
 
