@@ -7,7 +7,8 @@
 #       the kernel (ours: tooling/build.sh image; mainline: the tree's
 #       `base` tag in a worktree build/linux-mainline, built in
 #       build/arm64-mainline with the same config fragment;
-#       mainline-fixed: the same with the stable fixes of stable/; nopm and
+#       mainline-fixed: the same worktree and build dir, with the stable
+#       fixes of stable/ applied for the build; nopm and
 #       mainline-nopm: the same trees without CONFIG_PM, in
 #       build/arm64-nopm and build/arm64-mainline-nopm), the board DTB
 #       against that tree's sun50i-h6.dtsi, the e2e test module, the static
@@ -47,8 +48,10 @@ variant_vars() {
 		image=$OUT/Image
 		;;
 	mainline | mainline-fixed)
-		vtree=$BUILD/linux-$1
-		kdir=$BUILD/arm64-$1
+		# One worktree and build dir for both: with the fix applied
+		# or taken out again, only the driver's object is rebuilt.
+		vtree=$BUILD/linux-mainline
+		kdir=$BUILD/arm64-mainline
 		bdir=$OUT/board-$1
 		image=$bdir/Image
 		;;
