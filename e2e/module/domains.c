@@ -905,97 +905,95 @@ out:
 	e2e_pages_put(&p);
 }
 
+/* The permissions case: one page of each kind, and a read-write page */
+#define E2E_PERM_IOVA		0x40000000
+#define E2E_PERM_RW_IOVA	0x40100000
+
+static const struct {
+	const char *name, *id;
+	int prot;
+} e2e_perm_kinds[] = {
+	{ "read-write", "rw", IOMMU_READ | IOMMU_WRITE },
+	{ "read-only", "ro", IOMMU_READ },
+	{ "write-only", "wo", IOMMU_WRITE },
+	{ "no-access", "none", 0 },
+};
+
 /*
- * permissions: a page of each kind, read and written by PL330 #0, whose
- * reads go through master 1 and writes through master 3. What the page
- * allows must go through; what it forbids must fault, against the right
- * master, and change nothing. The direction is checked where the page
- * tells it: a write to a read-only page, a read from a write-only one.
+ * Write (@w) or read the page of kind @k through PL330 #0, whose reads go
+ * through master 1 and writes through master 3. An allowed access must
+ * land without a fault ("<kind>-<access>", e.g. ro-read). A refused one
+ * must not land ("ro-write"), and must be reported against the master,
+ * in the direction the page tells when it allows the other one
+ * ("ro-write-fault").
+ */
+static void e2e_perm_access(struct e2e_case *c, struct e2e_pages *p,
+			    unsigned int k, bool w)
+{
+	const char *name = e2e_perm_kinds[k].name, *access = w ? "write" : "read";
+	int prot = e2e_perm_kinds[k].prot, dir = -1, ran;
+	struct e2e_buf *target = w ? &p->page[k] : &p->dst;
+	u32 iova = E2E_PERM_IOVA + k * PAGE_SIZE;
+	bool landed, changed;
+	char id[24];
+
+	e2e_fill(w ? p->dst.va : p->page[k].va, PAGE_SIZE, 0x70 + k);
+	memset(target->va, 0xee, PAGE_SIZE);
+	e2e_faults_reset(&p->o.faults);
+	ran = e2e_owned_copy(c, &p->o, 0, w ? iova : E2E_PERM_RW_IOVA,
+			     w ? E2E_PERM_RW_IOVA : iova);
+	landed = e2e_holds(target->va, PAGE_SIZE, 0x70 + k);
+	changed = memchr_inv(target->va, 0xee, PAGE_SIZE);
+	e2e_faults_show(c, &p->o.faults);
+
+	snprintf(id, sizeof(id), "%s-%s", e2e_perm_kinds[k].id, access);
+	if (prot & (w ? IOMMU_WRITE : IOMMU_READ)) {
+		e2e_check(c, ran == 1 && landed && !p->o.faults.n, id,
+			  "%s page: DMA %s: ran %d, data %s, %u faults", name,
+			  access, ran, landed ? "ok" : "wrong", p->o.faults.n);
+		return;
+	}
+	/*
+	 * A refused read returns what the hardware makes of it (zeros, say),
+	 * which the engine then writes: only the data must not arrive. A
+	 * refused write must change nothing.
+	 */
+	e2e_check(c, !landed && !(w && changed), id,
+		  "%s page: DMA %s refused: %s", name, access,
+		  landed ? "the data arrived" :
+		  w && changed ? "the target changed" : "nothing arrived");
+	if (prot)
+		dir = w ? IOMMU_FAULT_WRITE : IOMMU_FAULT_READ;
+	strlcat(id, "-fault", sizeof(id));
+	e2e_check(c, e2e_faults_have(&p->o.faults, p->o.dev[0], iova,
+				     PAGE_SIZE, dir), id,
+		  "%s page: refused DMA %s reported against the master at %#x%s",
+		  name, access, iova,
+		  dir < 0 ? "" : w ? ", as a write" : ", as a read");
+}
+
+/*
+ * permissions: a page of each kind, read and written by DMA. What the
+ * page allows must go through; what it forbids must fault, against the
+ * right master, and change nothing.
  */
 void e2e_case_permissions(struct e2e_case *c, const char *arg)
 {
-	static const struct {
-		const char *name, *id;
-		int prot;
-	} kinds[] = {
-		{ "read-write", "rw", IOMMU_READ | IOMMU_WRITE },
-		{ "read-only", "ro", IOMMU_READ },
-		{ "write-only", "wo", IOMMU_WRITE },
-		{ "no-access", "none", 0 },
-	};
-	const u32 page_iova = 0x40000000, rw_iova = 0x40100000;
 	struct e2e_pages p = {};
-	unsigned int k, w;
+	unsigned int k;
 	int ret = 0;
 
-	if (e2e_pages_get(c, &p, ARRAY_SIZE(kinds), rw_iova))
+	if (e2e_pages_get(c, &p, ARRAY_SIZE(e2e_perm_kinds), E2E_PERM_RW_IOVA))
 		goto out;
-	for (k = 0; k < ARRAY_SIZE(kinds) && !ret; k++)
-		ret = iommu_map(p.o.dom, page_iova + k * PAGE_SIZE,
-				p.page[k].pa, PAGE_SIZE, kinds[k].prot,
+	for (k = 0; k < ARRAY_SIZE(e2e_perm_kinds) && !ret; k++)
+		ret = iommu_map(p.o.dom, E2E_PERM_IOVA + k * PAGE_SIZE,
+				p.page[k].pa, PAGE_SIZE, e2e_perm_kinds[k].prot,
 				GFP_KERNEL);
 	if (!e2e_check(c, !ret, "map", "one page of each kind: %d", ret))
 		goto out;
-
-	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
-		for (w = 0; w < 2; w++) {
-			bool allowed = kinds[k].prot &
-				       (w ? IOMMU_WRITE : IOMMU_READ);
-			u32 iova = page_iova + k * PAGE_SIZE;
-			struct e2e_buf *target = w ? &p.page[k] : &p.dst;
-			struct device *dev = p.o.dev[0];
-			int dir = -1, ran;
-			bool landed, fault;
-			char id[16];
-
-			e2e_fill(w ? p.dst.va : p.page[k].va, PAGE_SIZE, 0x70 + k);
-			memset(target->va, 0xee, PAGE_SIZE);
-			e2e_faults_reset(&p.o.faults);
-			ran = e2e_owned_copy(c, &p.o, 0, w ? iova : rw_iova,
-					     w ? rw_iova : iova);
-			landed = e2e_holds(target->va, PAGE_SIZE, 0x70 + k);
-			fault = e2e_faults_have(&p.o.faults, dev, iova,
-						PAGE_SIZE, -1);
-			if (!allowed && kinds[k].prot)
-				dir = w ? IOMMU_FAULT_WRITE : IOMMU_FAULT_READ;
-			e2e_faults_show(c, &p.o.faults);
-			/* One ID per page kind and access, e.g. ro-write. */
-			snprintf(id, sizeof(id), "%s-%s", kinds[k].id,
-				 w ? "write" : "read");
-			if (allowed)
-				e2e_check(c, ran == 1 && landed && !p.o.faults.n,
-					  id,
-					  "%s page: DMA %s: ran %d, data %s, %u faults",
-					  kinds[k].name, w ? "write" : "read",
-					  ran, landed ? "ok" : "wrong",
-					  p.o.faults.n);
-			else
-				/*
-				 * A refused read returns what the hardware
-				 * makes of it (zeros, say), which the engine
-				 * then writes: only the data must not arrive.
-				 * A refused write must change nothing.
-				 */
-				e2e_check(c, !landed &&
-					  (!w || !memchr_inv(target->va, 0xee,
-							     PAGE_SIZE)) &&
-					  fault &&
-					  (dir < 0 ||
-					   e2e_faults_have(&p.o.faults, dev, iova,
-							   PAGE_SIZE, dir)),
-					  id,
-					  "%s page: DMA %s refused: %s, fault of %s at %#x%s",
-					  kinds[k].name, w ? "write" : "read",
-					  landed ? "the data arrived" :
-					  memchr_inv(target->va, 0xee, PAGE_SIZE) ?
-						"the target changed" :
-						"nothing changed",
-					  fault ? "the master" : "nobody", iova,
-					  dir < 0 ? "" :
-					  dir == IOMMU_FAULT_WRITE ?
-						", reported as a write" :
-						", reported as a read");
-		}
+	for (k = 0; k < ARRAY_SIZE(e2e_perm_kinds); k++) {
+		e2e_perm_access(c, &p, k, false);
+		e2e_perm_access(c, &p, k, true);
 	}
 out:
 	e2e_pages_put(&p);
