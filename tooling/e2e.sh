@@ -118,10 +118,10 @@ NO_FAULT_CASES=" dma-domain-dmatest concurrent-masters pm-disabled system-sleep 
 # happens in a group of two PL330s. Not listed, because a kernel report
 # is never expected: mainline's sun50i_iommu_map() dereferences the
 # domain's IOMMU, which is NULL until the domain's first attach, so
-# domain-switch-dma (which maps a domain before attaching it) Oopses on
-# both bases, and identity-domain on 6.12; on 7.3, identity-domain
-# underflows the domain's refcount in sun50i_iommu_identity_attach() on
-# the way back to the DMA domain, and its DMA then times out. Both FAIL.
+# domain-switch-dma (which maps a domain before attaching it) Oopses.
+# identity-domain fails in sun50i_iommu_identity_attach() on the switch
+# back to the DMA domain (e2e/README.md): on 7.3 a refcount underflow,
+# after which its DMA times out. Both FAIL.
 RO_BUG="mainline bug: it writes DM_AUT_CTRL1 twice (read-only domain, then write-only domain), the second write clears the write-forbid bits of the first: read-only pages are writable"
 DEV_BUG="mainline reports faults against the IOMMU's own device (report_iommu_fault(domain, iommu->dev, ...)), not the master's"
 TTB_BUG="mainline bug: switching domains never disables translation in a two-device group, so it rewrites the TTB while translating"
@@ -175,8 +175,8 @@ case $BASE in
 	MAINLINE_CANNOT+=("system-sleep:kmemleak mainline allocates its Page Tables from a kmem_cache and keeps only their physical address (in the DTE), so kmemleak reports live Page Tables as leaks (sun50i_iommu_map in the backtrace)")
 	;;
 7.3)
-	# 7.3's kmemleak reports none of them. identity-domain reaches its
-	# domain switches there (6.12 Oopses before) and rewrites the TTB.
+	# 7.3's kmemleak reports none of them. identity-domain's switches
+	# rewrite the TTB while translating (seen on 7.3).
 	MAINLINE_CANNOT+=("identity-domain:audit-ttb $TTB_BUG")
 	;;
 esac
