@@ -17,11 +17,12 @@ arm64_dtbs() {
 # object, built or not); fails unless sparse really checked each source,
 # since kbuild only warns when it finds no usable sparse.
 sparse_kmake() {
-	local dir=$1 arch=$2 cross=$3 log obj
+	local dir=$1 arch=$2 cross=$3 log obj sparse
 	shift 3
+	sparse=$("$TOP/tooling/sparse.sh") || die "no sparse to check with"
 	log=$(mktemp)
-	kmake "$dir" "$arch" "$cross" W=1 C=2 CHECK="$("$TOP/tooling/sparse.sh")" \
-		"$@" 2>&1 | tee "$log"
+	kmake "$dir" "$arch" "$cross" W=1 C=2 CHECK="$sparse" "$@" 2>&1 |
+		tee "$log"
 	for obj in "$@"; do
 		grep -Eq "^  CHECK +(.*/)?${obj%.o}\.c\$" "$log" || {
 			rm -f "$log"

@@ -59,7 +59,10 @@ for suite in $suites; do
 	echo "deb [signed-by=$keyring] $uri $suite main"
 	echo "deb-src [signed-by=$keyring] $uri $suite main"
 done >"$dir/sources.list.new"
+# The archive may be a snapshot older than a suite's Valid-Until (sid's
+# Release expires within days): accept it; its signature is still checked.
 opts=(-o "Dir::Etc::sourcelist=$dir/sources.list" -o APT::Sandbox::User=root
+	-o Acquire::Check-Valid-Until=false
 	-o Dir::Etc::sourceparts=/dev/null
 	-o "Dir::State::Lists=$dir/lists"
 	-o "Dir::Cache::archives=$dir/archives"
