@@ -153,6 +153,10 @@ build_module() {
 	TREE=$vtree kmake "$kdir" arm64 "$ARM64_CROSS" modules >/dev/null
 	TREE=$vtree kmake "$kdir" arm64 "$ARM64_CROSS" -s M="$mdir" W=1 modules
 	cp "$mdir/sun50i_iommu_e2e.ko" "$bdir/"
+	# The driver's KUnit suite, where the tree has it (not mainline's).
+	rm -f "$bdir/sun50i-iommu-test.ko"
+	[ ! -f "$kdir/drivers/iommu/sun50i-iommu-test.ko" ] ||
+		cp "$kdir/drivers/iommu/sun50i-iommu-test.ko" "$bdir/"
 }
 
 build_initramfs() {
@@ -173,6 +177,8 @@ build_initramfs() {
 		echo "dir /e2e 0755 0 0"
 		echo "file /init $bdir/init 0755 0 0"
 		echo "file /sun50i_iommu_e2e.ko $bdir/sun50i_iommu_e2e.ko 0644 0 0"
+		[ ! -f "$bdir/sun50i-iommu-test.ko" ] ||
+			echo "file /sun50i-iommu-test.ko $bdir/sun50i-iommu-test.ko 0644 0 0"
 		for f in "$TOP"/e2e/guest/*.e2e; do
 			echo "file /e2e/$(basename "$f") $f 0644 0 0"
 		done
