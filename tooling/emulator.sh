@@ -226,7 +226,7 @@ setup_ccache() {
     export CCACHE_BASEDIR=$REPO
     export CCACHE_NOHASHDIR=1          # hash_dir = false
     export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
-    export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-2G}
+    export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}  # as lib.sh: a smaller limit would evict the kernels
     export CCACHE_DEPEND=1             # as in lib.sh: no second preprocessing
     export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-include_file_mtime,include_file_ctime,time_macros}
     mkdir -p "$CCACHE_DIR"
