@@ -99,11 +99,13 @@ mainline_kernel() {
 }
 
 # A kernel without CONFIG_PM: the same fragment minus the options that
-# are or need power management.
+# are or need power management, and minus what only other cases use (the
+# display and video drivers, kmemleak, KUnit): it boots pm-disabled only,
+# and is one of the longest builds of a cold run.
 nopm_kernel() {
 	local frag=$kdir.config
 	mkdir -p "$bdir" "$kdir"
-	grep -vxE 'CONFIG_(PM|SUSPEND|PM_DEBUG)=y' \
+	grep -vxE 'CONFIG_(PM|SUSPEND|PM_DEBUG|DEBUG_KMEMLEAK|KUNIT|KUNIT_DEFAULT_ENABLED|SUN50I_IOMMU_KUNIT_TEST)=[ym]|CONFIG_(DRM|MEDIA|V4L|VIDEO|STAGING)[A-Z0-9_]*=y' \
 		"$TOP/tooling/configs/arm64.config" >"$frag.new"
 	echo "# CONFIG_PM is not set" >>"$frag.new"
 	# Rewritten only on change: kconfigure redoes the config when it is newer.
