@@ -27,6 +27,7 @@
 #include "hw/arm/boot.h"
 #include "hw/misc/allwinner-h6-ccu.h"
 #include "hw/misc/allwinner-h6-iommu.h"
+#include "sysemu/cpu-timers.h"
 #include "sysemu/sysemu.h"
 #include "target/arm/cpu.h"
 
@@ -48,6 +49,7 @@ enum {
     TB_DMA2,
     TB_DMA3,
     TB_PERIPH,
+    TB_BENCH,
     TB_SDRAM,
 };
 
@@ -64,6 +66,7 @@ static const hwaddr testbed_memmap[] = {
     [TB_DMA2]       = 0x04802000,
     [TB_DMA3]       = 0x04803000,
     [TB_PERIPH]     = 0x01000000,
+    [TB_BENCH]      = 0x0a000000,
     [TB_SDRAM]      = 0x40000000,
 };
 
@@ -98,6 +101,12 @@ struct H6TestbedState {
     AwH6CcuState ccu;
     AwH6IommuState iommu;
     DeviceState *dma[TESTBED_NUM_DMA];
+
+    MemoryRegion bench;
+    int64_t bench_insn_base;
+    uint64_t bench_mmio_base;
+    uint64_t bench_insn;
+    uint64_t bench_mmio;
 
     uint32_t dma_master[TESTBED_NUM_DMA];   /* read (or only) master */
     uint32_t dma0_write_master;
@@ -214,6 +223,60 @@ static void testbed_create_dma(H6TestbedState *s, unsigned n,
     s->dma[n] = dev;
 }
 
+/*
+ * The bench page: guest code measures itself. A write of 1 to CTRL takes
+ * a snapshot of the instruction count (-icount) and of the IOMMU's
+ * register access counter; a read of INSN_LO latches both deltas since the
+ * snapshot into INSN_LO/INSN_HI and MMIO. CTRL reads 1 when -icount is on:
+ * without it there is no instruction count.
+ */
+enum {
+    BENCH_CTRL      = 0x00,
+    BENCH_INSN_LO   = 0x08,
+    BENCH_INSN_HI   = 0x0c,
+    BENCH_MMIO      = 0x10,
+};
+
+static uint64_t bench_read(void *opaque, hwaddr offset, unsigned size)
+{
+    H6TestbedState *s = opaque;
+
+    switch (offset) {
+    case BENCH_CTRL:
+        return icount_enabled() ? 1 : 0;
+    case BENCH_INSN_LO:
+        s->bench_insn = icount_enabled() ?
+                        icount_get_raw() - s->bench_insn_base : 0;
+        s->bench_mmio = s->iommu.mmio_accesses - s->bench_mmio_base;
+        return (uint32_t)s->bench_insn;
+    case BENCH_INSN_HI:
+        return s->bench_insn >> 32;
+    case BENCH_MMIO:
+        return (uint32_t)s->bench_mmio;
+    default:
+        return 0;
+    }
+}
+
+static void bench_write(void *opaque, hwaddr offset, uint64_t val,
+                        unsigned size)
+{
+    H6TestbedState *s = opaque;
+
+    if (offset == BENCH_CTRL && (val & 1)) {
+        s->bench_insn_base = icount_enabled() ? icount_get_raw() : 0;
+        s->bench_mmio_base = s->iommu.mmio_accesses;
+    }
+}
+
+static const MemoryRegionOps bench_ops = {
+    .read = bench_read,
+    .write = bench_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid.min_access_size = 4,
+    .valid.max_access_size = 4,
+};
+
 static void testbed_init(MachineState *ms)
 {
     H6TestbedState *s = SUN50I_H6_TESTBED(ms);
@@ -285,6 +348,10 @@ static void testbed_init(MachineState *ms)
     serial_mm_init(sysmem, testbed_memmap[TB_UART0], 2,
                    gic_spi(s, TB_SPI_UART0), 115200, serial_hd(0),
                    DEVICE_LITTLE_ENDIAN);
+
+    memory_region_init_io(&s->bench, OBJECT(s), &bench_ops, s, "bench",
+                          0x1000);
+    memory_region_add_subregion(sysmem, testbed_memmap[TB_BENCH], &s->bench);
 
     memory_region_add_subregion(sysmem, testbed_memmap[TB_SDRAM], ms->ram);
 

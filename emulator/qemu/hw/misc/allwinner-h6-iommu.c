@@ -1120,6 +1120,7 @@ static uint64_t aw_h6_iommu_read(void *opaque, hwaddr offset, unsigned size)
     AwH6IommuState *s = AW_H6_IOMMU(opaque);
     uint32_t val = 0;
 
+    s->mmio_accesses++;
     if (!s->clk_on || !s->rst_released) {
         audit_error(s, "register read at 0x%03" HWADDR_PRIx " while %s",
                     offset, power_state(s));
@@ -1336,6 +1337,7 @@ static void aw_h6_iommu_write(void *opaque, hwaddr offset, uint64_t val64,
     uint32_t val = val64;
     uint32_t m = s->mmask;
 
+    s->mmio_accesses++;
     if (!s->clk_on || !s->rst_released) {
         audit_error(s, "register write 0x%08x at 0x%03" HWADDR_PRIx
                     " while %s (ignored)", val, offset, power_state(s));

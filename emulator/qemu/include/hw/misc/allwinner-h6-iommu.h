@@ -189,6 +189,8 @@ struct AwH6IommuState {
     /* Diagnostics, readable as QOM properties */
     uint32_t audit_errors;
     uint32_t fault_count;
+    /* CPU accesses to the registers, read by the testbed's bench page */
+    uint64_t mmio_accesses;
 };
 
 /*
