@@ -6,7 +6,7 @@
 T := tooling
 
 .PHONY: all help deps tree build series lint check kunit emulator qtest run e2e \
-	e2e-mainline clean
+	e2e-mainline bench clean
 
 all: deps tree build series ## everything: packages, tree, Image + DTBs, series
 	@echo "outputs:"
@@ -56,6 +56,9 @@ e2e-mainline: tree ## the suite on mainline's driver, and the read-only cases wi
 	@$(T)/e2e.sh mainline || true
 	@$(T)/e2e.sh mainline-fixed readonly-write-fault permission-matrix several-faults || true
 	@! grep -q '^FAIL' out/results
+
+bench: tree ## driver vs mainline vs the floor, counted on the board: out/bench/
+	@$(T)/bench.sh full
 
 check: deps ## every check and test; ends with "check: N passed, N failed, N skipped"
 	@$(T)/check.sh

@@ -10,7 +10,8 @@
 #       mainline-fixed: the same worktree and build dir, with the stable
 #       fixes of stable/ applied for the build; nopm and
 #       mainline-nopm: the same trees without CONFIG_PM, in
-#       build/arm64-nopm and build/arm64-mainline-nopm), the board DTB
+#       build/arm64-nopm and build/arm64-mainline-nopm; bench and
+#       mainline-bench: without debug options, for make bench), the board DTB
 #       against that tree's sun50i-h6.dtsi, the e2e test module, the static
 #       /init and the initramfs with the guest scripts (e2e/guest/*.e2e)
 #       -> out/board[-mainline[-fixed]][-nopm]/
@@ -26,7 +27,10 @@
 #       range invalidation) with board-h616.dtb; BOARD_DMAS=4 describes
 #       PL330 #2 and #3 (masters 2 and 5) in the DT too; BOARD_GLOBALS=
 #       "PROP=VALUE ..." sets properties of the IOMMU model
-#       (emulator/README.md).
+#       (emulator/README.md). BOARD_ICOUNT=1 counts instructions (-icount
+#       shift=0,sleep=off) and has Linux bring up one CPU only (maxcpus=1:
+#       the same count on every boot; QEMU with -smp 1 hangs 7.3's dw8250
+#       probe), BOARD_APPEND adds to the kernel command line.
 #
 # TREE, BUILD and OUT (lib.sh) and QEMU may point elsewhere, e.g. to run
 # the suite on a scratch copy of the tree:
@@ -55,14 +59,14 @@ variant_vars() {
 		bdir=$OUT/board-$1
 		image=$bdir/Image
 		;;
-	nopm | mainline-nopm)
+	nopm | mainline-nopm | bench | mainline-bench)
 		vtree=$TREE
-		[ "$1" = nopm ] || vtree=$BUILD/linux-mainline
+		[ "${1#mainline-}" = "$1" ] || vtree=$BUILD/linux-mainline
 		kdir=$BUILD/arm64-$1
 		bdir=$OUT/board-$1
 		image=$bdir/Image
 		;;
-	*) die "variant must be ours, mainline, mainline-fixed, nopm or mainline-nopm, not '$1'" ;;
+	*) die "variant must be ours, mainline, mainline-fixed, nopm, mainline-nopm, bench or mainline-bench, not '$1'" ;;
 	esac
 }
 
@@ -98,23 +102,41 @@ mainline_kernel() {
 	cp "$kdir/arch/arm64/boot/Image" "$image"
 }
 
+# A kernel from the same fragment less the lines matching the ERE $1,
+# plus the line $2, in its own O= dir.
+filtered_kernel() {
+	local frag=$kdir.config
+	mkdir -p "$bdir" "$kdir"
+	grep -vxE "$1" "$TOP/tooling/configs/arm64.config" >"$frag.new"
+	[ -z "$2" ] || echo "$2" >>"$frag.new"
+	# Rewritten only on change: kconfigure redoes the config when it is newer.
+	cmp -s "$frag.new" "$frag" || mv "$frag.new" "$frag"
+	rm -f "$frag.new"
+	TREE=$vtree kconfigure "$kdir" arm64 "$ARM64_CROSS" "$frag"
+}
+
 # A kernel without CONFIG_PM: the same fragment minus the options that
 # are or need power management, and minus what only other cases use (the
 # display and video drivers, kmemleak, KUnit): it boots pm-disabled only,
 # and is one of the longest builds of a cold run.
 nopm_kernel() {
-	local frag=$kdir.config
-	mkdir -p "$bdir" "$kdir"
-	grep -vxE 'CONFIG_(PM|SUSPEND|PM_DEBUG|DEBUG_KMEMLEAK|KUNIT|KUNIT_DEFAULT_ENABLED|SUN50I_IOMMU_KUNIT_TEST)=[ym]|CONFIG_(DRM|MEDIA|V4L|VIDEO|STAGING)[A-Z0-9_]*=y' \
-		"$TOP/tooling/configs/arm64.config" >"$frag.new"
-	echo "# CONFIG_PM is not set" >>"$frag.new"
-	# Rewritten only on change: kconfigure redoes the config when it is newer.
-	cmp -s "$frag.new" "$frag" || mv "$frag.new" "$frag"
-	rm -f "$frag.new"
-	TREE=$vtree kconfigure "$kdir" arm64 "$ARM64_CROSS" "$frag"
+	filtered_kernel 'CONFIG_(PM|SUSPEND|PM_DEBUG|DEBUG_KMEMLEAK|KUNIT|KUNIT_DEFAULT_ENABLED|SUN50I_IOMMU_KUNIT_TEST)=[ym]|CONFIG_(DRM|MEDIA|V4L|VIDEO|STAGING)[A-Z0-9_]*=y' \
+		"# CONFIG_PM is not set"
 	! grep -q '^CONFIG_PM=y' "$kdir/.config" ||
 		die "$(basename "$kdir"): CONFIG_PM is still set (selected by another option)"
 	step "building the CONFIG_PM=n arm64 Image in $kdir"
+	TREE=$vtree kmake "$kdir" arm64 "$ARM64_CROSS" Image
+	cp "$kdir/arch/arm64/boot/Image" "$image"
+}
+
+# The kernel make bench measures: the same fragment without its debug
+# options (kmemleak, debugfs, KUnit), and without the display and video
+# drivers, which the bench does not use.
+bench_kernel() {
+	filtered_kernel 'CONFIG_(DEBUG_[A-Z_]+|PM_DEBUG|KUNIT[A-Z_]*|SUN50I_IOMMU_KUNIT_TEST)=[ym]|CONFIG_(DRM|MEDIA|V4L|VIDEO|STAGING)[A-Z0-9_]*=y' ""
+	! grep -qE '^CONFIG_(DEBUG_KMEMLEAK|KUNIT|PROVE_LOCKING|DEBUG_KERNEL)=y' "$kdir/.config" ||
+		die "$(basename "$kdir"): a debug option is still set"
+	step "building the arm64 Image without debug options in $kdir"
 	TREE=$vtree kmake "$kdir" arm64 "$ARM64_CROSS" Image
 	cp "$kdir/arch/arm64/boot/Image" "$image"
 }
@@ -198,6 +220,8 @@ build() {
 	[ "$vtree" = "$TREE" ] || mainline_tree
 	if [ "$1" = mainline ] || [ "$1" = mainline-fixed ]; then
 		mainline_kernel
+	elif [ "$1" = bench ] || [ "$1" = mainline-bench ]; then
+		bench_kernel
 	elif [ "$1" != ours ]; then
 		nopm_kernel
 	else
@@ -213,7 +237,7 @@ boot() {
 	local script=$2 logdir=$3 timeout=${4:-300} rc=0
 	variant_vars "$1"
 	local soc=${BOARD_SOC:-h6} machine=sun50i-h6-iommu-testbed g dtb
-	local -a globals=()
+	local -a globals=() icount=()
 	dtb=board-$soc$([ "${BOARD_DMAS:-2}" = 2 ] || echo "-${BOARD_DMAS}dma").dtb
 	[ "$soc" = h6 ] ||
 		machine+=,iommu-num-masters=7,iommu-bypass-reset=0x7f,iommu-range-invalidation=on,iommu-prefetch-valid-fix=on,iommu-version=0x14
@@ -227,10 +251,15 @@ boot() {
 	mkdir -p "$logdir"
 	rm -f "$logdir/console.log" "$logdir/qemu.log"
 	set +e
+	local append="e2e=$script${BOARD_APPEND:+ $BOARD_APPEND}"
+	if [ "${BOARD_ICOUNT:-0}" = 1 ]; then
+		icount=(-icount shift=0,sleep=off)
+		append+=" maxcpus=1"
+	fi
 	timeout -k 10 "$timeout" "$QEMU" -M "$machine" -smp 2 \
-		-m 1G -kernel "$image" -dtb "$bdir/$dtb" \
+		"${icount[@]}" -m 1G -kernel "$image" -dtb "$bdir/$dtb" \
 		-initrd "$bdir/initramfs.cpio" \
-		-append "console=ttyS0,115200 earlycon printk.devkmsg=on panic=-1 e2e=$script" \
+		-append "console=ttyS0,115200 earlycon printk.devkmsg=on panic=-1 $append" \
 		-display none -monitor none -serial stdio -no-reboot \
 		-global allwinner-h6-iommu.caches-survive-reset=on "${globals[@]}" \
 		-trace allwinner_h6_iommu_power \
@@ -250,5 +279,5 @@ case ${1:-} in
 build) build "${2:-ours}" ;;
 boot) [ $# -ge 4 ] || die "usage: board.sh boot VARIANT SCRIPT LOGDIR [TIMEOUT]"
 	boot "$2" "$3" "$4" "${5:-}" ;;
-*) die "usage: board.sh build [ours|mainline|nopm|mainline-nopm] | boot VARIANT SCRIPT LOGDIR [TIMEOUT]" ;;
+*) die "usage: board.sh build [ours|mainline|mainline-fixed|nopm|mainline-nopm|bench|mainline-bench] | boot VARIANT SCRIPT LOGDIR [TIMEOUT]" ;;
 esac

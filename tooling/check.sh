@@ -102,6 +102,7 @@ if [ "$mode" = all ]; then
 	grep -qE '^[0-9]+ passed, 0 failed$' "$OUT/logs/qtest.log" ||
 		fail "qtest (see $OUT/logs/qtest.log)"
 	"$TOP/tooling/e2e.sh" || true
+	"$TOP/tooling/bench.sh" quick || true
 	step "the 6.12 backport"
 	BASE=6.12 "$0" backport || true
 fi

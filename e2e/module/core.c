@@ -715,6 +715,7 @@ static const struct e2e_case_entry e2e_cases[] = {
 	{ "pm-active", e2e_case_pm_active },
 	{ "pm-master", e2e_case_pm_master },
 	{ "sleep-cycles", e2e_case_sleep_cycles },
+	{ "bench", e2e_case_bench },
 };
 
 static int e2e_run(const char *val, const struct kernel_param *kp)

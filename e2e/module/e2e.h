@@ -219,5 +219,6 @@ void e2e_case_sleep_cycles(struct e2e_case *c, const char *arg);
 void e2e_case_storm(struct e2e_case *c, const char *arg);
 void e2e_case_pmu_expect(struct e2e_case *c, const char *arg);
 void e2e_case_demo(struct e2e_case *c, const char *arg);
+void e2e_case_bench(struct e2e_case *c, const char *arg);
 
 #endif /* SUN50I_IOMMU_E2E_H */
