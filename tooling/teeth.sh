@@ -15,9 +15,8 @@ no-pte-clean)	# no cache maintenance after the PTE writes
 			   n * sizeof(u32));'
 	new='' ;;
 early-free)	# a retired Page Table freed before its invalidation
-	old='	list_add_tail(&virt_to_page(sun50i_pt_page_unmap(dom, new))->lru,
-		      freelist);'
-	new='	iommu_free_page(sun50i_pt_page_unmap(dom, new));' ;;
+	old='		list_add_tail(&virt_to_page(table)->lru, freelist);'
+	new='		iommu_free_page(table);' ;;
 swap-rw)	# read-only and write-only swapped
 	old='		return SUN50I_ACI_RD;
 	case IOMMU_WRITE:
@@ -25,10 +24,23 @@ swap-rw)	# read-only and write-only swapped
 	new='		return SUN50I_ACI_WR;
 	case IOMMU_WRITE:
 		return SUN50I_ACI_RD;' ;;
-no-unmap-ivld)	# no TLB invalidation after unmap
-	old='	ret = sun50i_domain_invalidate(dom, start, end, dte_start, dte_end);
-	sun50i_pt_pages_free(dom, &gather->freelist, ret);'
+no-unmap-ivld)	# no TLB flush after unmap
+	old='	sun50i_pt_pages_free(dom, &gather->freelist, sun50i_domain_flush(dom));'
 	new='	sun50i_pt_pages_free(dom, &gather->freelist, 0);' ;;
+no-map-flush)	# no TLB flush after map: cached invalid entries stay
+	old='	return sun50i_domain_flush(to_sun50i_domain(domain));'
+	new='	return 0;' ;;
+spare-before-flush) # a retired table page reused before the flush that retires it
+	old='	    cmpxchg(&dom->retired, NULL, table))'
+	new='	    cmpxchg(&dom->spare, NULL, table))' ;;
+spare-kept-empty) # an empty domain keeps its spare table page
+	old='	if (!atomic_read(&dom->groups)) {
+		table = xchg(&dom->spare, NULL);'
+	new='	if (0) {
+		table = xchg(&dom->spare, NULL);' ;;
+no-deferred-flush) # the deferred flush not offered: iommu.strict=0 stays strict
+	old='	return cap == IOMMU_CAP_DEFERRED_FLUSH;'
+	new='	return false;' ;;
 ttb-translating) # TTB written while the masters' lanes still run
 	old='	sun50i_iommu_lanes_hold(iommu, masters);'
 	new='	sun50i_iommu_write(iommu, IOMMU_TTB_REG, sun50i_iommu_ttb(iommu, domain));
@@ -98,17 +110,6 @@ ro-write)	# a write to a read-only register (INT_STA), otherwise harmless
 	old='	sun50i_iommu_write(iommu, IOMMU_DM_AUT_OVWT_REG, 0);'
 	new='	sun50i_iommu_write(iommu, IOMMU_DM_AUT_OVWT_REG, 0);
 	sun50i_iommu_write(iommu, IOMMU_INT_STA_REG, 0);' ;;
-no-ivld-below)	# changed entries invalidated, not the entries that fetched them
-	old='	start = sun50i_below(start, SUN50I_PREFETCH_PTES * SZ_4K);
-	dte_start = sun50i_below(dte_start,
-				 SUN50I_PREFETCH_DTES * SUN50I_DTE_SPAN);'
-	new='' ;;
-wide-ivld-mask)	# one TLB command per MiB run, with a mask not seen on silicon
-	old='		ret = sun50i_iommu_tlb_ivld(iommu, start, next - start > SZ_4K ?
-					    IOMMU_IVLD_MASK_1M :
-					    IOMMU_IVLD_MASK_PAGE);'
-	new='		ret = sun50i_iommu_tlb_ivld(iommu, start,
-					    ~(u32)(roundup_pow_of_two(next - start) - 1));' ;;
 debug-port-irq-none) # debug port faults cleared but not counted as handled
 	old='	if (!fs.status)
 		return IRQ_NONE;'
@@ -132,10 +133,9 @@ no-switch-on-free) # the installed domain freed without switching away first
 		ret = sun50i_iommu_switch(iommu, &sun50i_iommu_blocked_domain);'
 	new='	if (0) {
 		ret = sun50i_iommu_switch(iommu, &sun50i_iommu_blocked_domain);' ;;
-put-now-no-ivld) # a table page retired outside an unmap, freed uninvalidated
-	old='	ret = sun50i_domain_invalidate(dom, 0, 0, start,
-				       start + SUN50I_PT_GROUP_SPAN);'
-	new='	ret = 0;' ;;
+put-now-no-ivld) # a table page retired outside an unmap, freed unflushed
+	old='		sun50i_pt_pages_free(dom, &freelist, sun50i_domain_flush(dom));'
+	new='		sun50i_pt_pages_free(dom, &freelist, 0);' ;;
 release-before-report) # the faulting lanes recovered before the report
 	old='	for (i = 0; i < fs.nr; i++) {
 		if (fs.f[i].perm && fs.domain &&

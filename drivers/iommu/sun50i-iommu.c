@@ -48,12 +48,6 @@
 #define IOMMU_TLB_ENABLE_REG		0x060
 #define IOMMU_TLB_PREFETCH_REG		0x070
 #define IOMMU_TLB_FLUSH_REG		0x080
-#define IOMMU_TLB_IVLD_ADDR_REG		0x090
-#define IOMMU_TLB_IVLD_MASK_REG		0x094
-#define IOMMU_TLB_IVLD_ENABLE_REG	0x098
-#define IOMMU_PC_IVLD_ADDR_REG		0x0a0
-#define IOMMU_PC_IVLD_ENABLE_REG	0x0a8
-#define IOMMU_IVLD_START		BIT(0)
 #define IOMMU_DM_AUT_CTRL_REG(d)	(0x0b0 + ((d) / 2) * 4)
 #define IOMMU_DM_AUT_OVWT_REG		0x0d0
 #define IOMMU_INT_ENABLE_REG		0x100
@@ -91,35 +85,19 @@
 #define IOMMU_DM_AUT_WRITE(d, m)	BIT(((d) % 2) * 16 + (m) * 2 + 1)
 #define IOMMU_PERM_DOMAINS		16
 
-/* Completion of an invalidation or flush, polled with this bound. */
+/* Completion of a flush, polled with this bound. */
 #define IOMMU_POLL_DELAY_US		1
 #define IOMMU_POLL_TIMEOUT_US		2000
 
 /*
- * The TLBs and the PTW cache fetch neighbours along with an entry (section
- * 5.4 of the reference): the next PTEs, up to 8 of them as far as any vendor
- * kernel invalidates, and the next DTE. A neighbour may live in the cache
- * line of the entry that fetched it and go only with that entry, so a change
- * to an entry also invalidates the entries this far below it.
+ * TLB maintenance is one TLB flush, whatever changed. The TLBs and the PTW
+ * cache fetch neighbours along with an entry (section 5.4 of the
+ * reference), so invalidating by address must cover up to 8 PTEs and a DTE
+ * below each change: at least two polled commands of four register
+ * accesses each, where a flush is one write and its poll. What a flush
+ * costs the masters, refilling their small TLBs, the emulator cannot tell;
+ * mainline flushes on every unmap already.
  */
-#define SUN50I_PREFETCH_PTES		8
-#define SUN50I_PREFETCH_DTES		1
-
-/*
- * The only TLB invalidation masks known to work on silicon: one page, and
- * the 1 MiB a DTE covers. Other masks may drop only the entry at the address.
- */
-#define IOMMU_IVLD_MASK_PAGE		GENMASK(31, 12)
-#define IOMMU_IVLD_MASK_1M		GENMASK(31, 20)
-
-/*
- * Each invalidation is a polled command. Past this many, one flush of
- * everything is cheaper, and only makes the masters refill their TLBs.
- */
-#define IOMMU_IVLD_MAX_CMDS		8
-
-/* The IOVA space: 32 bits. */
-#define IOMMU_IOVA_END			BIT_ULL(32)
 
 static inline u32 sun50i_iommu_read(struct sun50i_iommu *iommu, u32 reg)
 {
@@ -184,51 +162,6 @@ VISIBLE_IF_KUNIT int sun50i_iommu_tlb_flush(struct sun50i_iommu *iommu)
 	return sun50i_iommu_wait(iommu, IOMMU_TLB_FLUSH_REG, all);
 }
 EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_tlb_flush);
-
-/* Start the invalidation the address registers describe, and wait for it. */
-static int sun50i_iommu_ivld_start(struct sun50i_iommu *iommu, u32 enable_reg)
-{
-	sun50i_iommu_write(iommu, enable_reg, IOMMU_IVLD_START);
-	return sun50i_iommu_wait(iommu, enable_reg, IOMMU_IVLD_START);
-}
-
-/**
- * sun50i_iommu_tlb_ivld() - TLB invalidation by address and mask
- * @iommu: the instance
- * @iova: an address in the block to invalidate
- * @mask: the address bits that select the block
- *
- * Drops every TLB entry whose IOVA matches @iova in the bits set in @mask,
- * in the micro TLBs and the macro TLB.
- *
- * Return: 0, or -ETIMEDOUT.
- */
-VISIBLE_IF_KUNIT int sun50i_iommu_tlb_ivld(struct sun50i_iommu *iommu,
-					   u32 iova, u32 mask)
-{
-	KUNIT_STATIC_STUB_REDIRECT(sun50i_iommu_tlb_ivld, iommu, iova, mask);
-
-	sun50i_iommu_write(iommu, IOMMU_TLB_IVLD_ADDR_REG, iova);
-	sun50i_iommu_write(iommu, IOMMU_TLB_IVLD_MASK_REG, mask);
-	return sun50i_iommu_ivld_start(iommu, IOMMU_TLB_IVLD_ENABLE_REG);
-}
-EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_tlb_ivld);
-
-/**
- * sun50i_iommu_pc_ivld() - PTW cache invalidation of one DTE
- * @iommu: the instance
- * @iova: an address in the 1 MiB the DTE covers
- *
- * Return: 0, or -ETIMEDOUT.
- */
-VISIBLE_IF_KUNIT int sun50i_iommu_pc_ivld(struct sun50i_iommu *iommu, u32 iova)
-{
-	KUNIT_STATIC_STUB_REDIRECT(sun50i_iommu_pc_ivld, iommu, iova);
-
-	sun50i_iommu_write(iommu, IOMMU_PC_IVLD_ADDR_REG, iova);
-	return sun50i_iommu_ivld_start(iommu, IOMMU_PC_IVLD_ENABLE_REG);
-}
-EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_pc_ivld);
 
 /*
  * Lane hold: put the lanes of the masters in @masters in reset (RESET is
@@ -350,111 +283,6 @@ VISIBLE_IF_KUNIT int sun50i_iommu_program(struct sun50i_iommu *iommu,
 }
 EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_program);
 
-/* TLB maintenance of the installed domain's IOVA ranges */
-
-static u64 sun50i_below(u64 addr, u64 span)
-{
-	return addr > span ? addr - span : 0;
-}
-
-/* The number of MiB blocks, and so of DTEs, [start, end) touches. */
-static unsigned int sun50i_mib_count(u64 start, u64 end)
-{
-	if (start >= end)
-		return 0;
-	return (ALIGN(end, SZ_1M) - ALIGN_DOWN(start, SZ_1M)) / SZ_1M;
-}
-
-/*
- * Invalidate [start, end) in the TLBs with one command per MiB block: a
- * page command where the range holds one page of the block, else a 1 MiB
- * command.
- */
-static int sun50i_iommu_tlb_ivld_range(struct sun50i_iommu *iommu,
-				       u64 start, u64 end)
-{
-	int ret = 0;
-	u64 next;
-
-	start = ALIGN_DOWN(start, SZ_4K);
-	end = ALIGN(end, SZ_4K);
-	for (; start < end && !ret; start = next) {
-		next = min(ALIGN_DOWN(start, SZ_1M) + SZ_1M, end);
-		ret = sun50i_iommu_tlb_ivld(iommu, start, next - start > SZ_4K ?
-					    IOMMU_IVLD_MASK_1M :
-					    IOMMU_IVLD_MASK_PAGE);
-	}
-	return ret;
-}
-
-/* Invalidate the DTEs covering [start, end) in the PTW cache. */
-static int sun50i_iommu_pc_ivld_range(struct sun50i_iommu *iommu,
-				      u64 start, u64 end)
-{
-	int ret = 0;
-
-	for (start = ALIGN_DOWN(start, SUN50I_DTE_SPAN); start < end && !ret;
-	     start += SUN50I_DTE_SPAN)
-		ret = sun50i_iommu_pc_ivld(iommu, start);
-	return ret;
-}
-
-/*
- * Drop whatever the caches may hold of changed entries: the PTEs of [start,
- * end) and the DTEs of [dte_start, dte_end), and the entries below them that
- * may have fetched them. Called with iommu->lock held, while powered.
- */
-static int sun50i_iommu_invalidate(struct sun50i_iommu *iommu,
-				   u64 start, u64 end,
-				   u64 dte_start, u64 dte_end)
-{
-	unsigned int cmds;
-	int ret = 0;
-
-	start = sun50i_below(start, SUN50I_PREFETCH_PTES * SZ_4K);
-	dte_start = sun50i_below(dte_start,
-				 SUN50I_PREFETCH_DTES * SUN50I_DTE_SPAN);
-	cmds = sun50i_mib_count(start, end) +
-	       sun50i_mib_count(dte_start, dte_end);
-
-	sun50i_iommu_write(iommu, IOMMU_AUTO_GATING_REG, 0);
-	if (cmds > IOMMU_IVLD_MAX_CMDS) {
-		ret = sun50i_iommu_tlb_flush(iommu);
-	} else {
-		ret = sun50i_iommu_tlb_ivld_range(iommu, start, end);
-		if (!ret)
-			ret = sun50i_iommu_pc_ivld_range(iommu, dte_start,
-							 dte_end);
-	}
-	sun50i_iommu_write(iommu, IOMMU_AUTO_GATING_REG, IOMMU_AUTO_GATING);
-	return ret;
-}
-
-/*
- * Invalidate changed PTEs and DTEs of @dom (see sun50i_iommu_invalidate()),
- * if the hardware uses its table.
- */
-static int sun50i_domain_invalidate(struct sun50i_iommu_domain *dom,
-				    u64 start, u64 end,
-				    u64 dte_start, u64 dte_end)
-{
-	struct sun50i_iommu *iommu = dom->iommu;
-	unsigned long flags;
-	int ret = 0;
-
-	/* Powered off, the TLBs are empty once powered on: see program(). */
-	spin_lock_irqsave(&iommu->lock, flags);
-	if (iommu->powered && iommu->installed == &dom->domain)
-		ret = sun50i_iommu_invalidate(iommu, start, end, dte_start,
-					      dte_end);
-	spin_unlock_irqrestore(&iommu->lock, flags);
-	if (ret)
-		dev_err_ratelimited(iommu->dev,
-				    "invalidation of [%#llx, %#llx) failed: %d\n",
-				    start, end, ret);
-	return ret;
-}
-
 /* Table memory */
 
 /**
@@ -545,6 +373,62 @@ static dma_addr_t sun50i_slot_dma(u64 slot)
 	return (dma_addr_t)FIELD_GET(SUN50I_SLOT_BUS_PFN, slot) << 12;
 }
 
+/**
+ * sun50i_spare_update() - after a flush: keep a retired table page as the
+ *	spare for the next Page Table, or free it
+ * @dom: the domain
+ * @retired: a page retired before the flush began, or NULL
+ * @flush: the result of the flush
+ *
+ * A domain keeps one spare page while it maps anything, so that mapping and
+ * unmapping a page at a table boundary does not allocate and free every
+ * time; with nothing mapped, the Directory Table is all it holds. A page
+ * the IOMMU may still walk, after a failed flush, is leaked.
+ */
+static void sun50i_spare_update(struct sun50i_iommu_domain *dom,
+				void *retired, int flush)
+{
+	if (retired && flush) {
+		dev_err(dom->iommu->dev,
+			"leaking a table page the IOMMU may still walk\n");
+		retired = NULL;
+	}
+	if (retired && atomic_read(&dom->groups) &&
+	    !cmpxchg(&dom->spare, NULL, retired))
+		retired = NULL;
+	iommu_free_pages(retired);
+	if (!atomic_read(&dom->groups) && READ_ONCE(dom->spare))
+		iommu_free_pages(xchg(&dom->spare, NULL));
+}
+
+/**
+ * sun50i_domain_flush() - drop what the TLBs may hold of @dom's tables
+ * @dom: the domain whose entries changed
+ *
+ * Flushes the TLBs if the hardware uses @dom's table. Powered off there is
+ * nothing to flush: powering on flushes before it enables translation.
+ *
+ * Return: 0, or -ETIMEDOUT.
+ */
+static int sun50i_domain_flush(struct sun50i_iommu_domain *dom)
+{
+	struct sun50i_iommu *iommu = dom->iommu;
+	void *retired = NULL;
+	unsigned long flags;
+	int ret = 0;
+
+	/* Taken before the flush, which then covers it. */
+	if (READ_ONCE(dom->retired))
+		retired = xchg(&dom->retired, NULL);
+	spin_lock_irqsave(&iommu->lock, flags);
+	if (iommu->powered && iommu->installed == &dom->domain)
+		ret = sun50i_iommu_tlb_flush(iommu);
+	spin_unlock_irqrestore(&iommu->lock, flags);
+	if (retired || !atomic_read(&dom->groups))
+		sun50i_spare_update(dom, retired, ret);
+	return ret;
+}
+
 /* The slot word of a new, empty table page, or 0 if none could be had. */
 static u64 sun50i_pt_page_alloc(struct sun50i_iommu_domain *dom, gfp_t gfp)
 {
@@ -553,7 +437,9 @@ static u64 sun50i_pt_page_alloc(struct sun50i_iommu_domain *dom, gfp_t gfp)
 	dma_addr_t dma;
 	void *table;
 
-	table = sun50i_table_alloc(gfp, PAGE_SIZE);
+	table = xchg(&dom->spare, NULL);
+	if (!table)
+		table = sun50i_table_alloc(gfp, PAGE_SIZE);
 	if (!table)
 		return 0;
 	pfn = page_to_pfn(virt_to_page(table));
@@ -617,8 +503,10 @@ static u64 sun50i_pt_get(struct sun50i_iommu_domain *dom, unsigned int g,
 			new = sun50i_pt_page_alloc(dom, gfp);
 			if (!new)
 				return 0;
-			if (atomic64_try_cmpxchg(slot, &old, new + n))
+			if (atomic64_try_cmpxchg(slot, &old, new + n)) {
+				atomic_inc(&dom->groups);
 				break;
+			}
 			/* Lost the race: the hardware never saw this page. */
 			iommu_free_pages(sun50i_pt_page_unmap(dom, new));
 			continue;
@@ -640,7 +528,9 @@ static u64 sun50i_pt_get(struct sun50i_iommu_domain *dom, unsigned int g,
 /*
  * Drop @n PTEs of PT group @g. When the group becomes empty, retire its
  * table page: clear its DTEs and queue the page on @freelist, to be freed
- * once the hardware can no longer walk it.
+ * once the hardware can no longer walk it; or, while other groups live and
+ * the domain has no spare, keep it as the retired page the next flush
+ * turns into the spare.
  *
  * Return: true if the page was retired.
  */
@@ -651,20 +541,25 @@ static bool sun50i_pt_put(struct sun50i_iommu_domain *dom, unsigned int g,
 	unsigned long flags;
 	unsigned int i;
 	u64 old, new;
+	u32 *table;
 
-	/*
-	 * A mapper in interrupt context on this CPU would spin on the
-	 * retiring slot forever: keep interrupts off until it is free again.
-	 */
-	local_irq_save(flags);
 	old = atomic64_read(slot);
-	do {
+	for (;;) {
 		new = old - n;
-	} while (!atomic64_try_cmpxchg(slot, &old, new));
-
-	if (FIELD_GET(SUN50I_SLOT_COUNT, new)) {
+		if (FIELD_GET(SUN50I_SLOT_COUNT, new)) {
+			if (atomic64_try_cmpxchg(slot, &old, new))
+				return false;
+			continue;
+		}
+		/*
+		 * The last reference: a mapper in interrupt context on this
+		 * CPU would spin on the retiring slot forever, so interrupts
+		 * stay off until it is free again.
+		 */
+		local_irq_save(flags);
+		if (atomic64_try_cmpxchg(slot, &old, new))
+			break;
 		local_irq_restore(flags);
-		return false;
 	}
 
 	for (i = g * SUN50I_PTS_PER_PAGE; i < (g + 1) * SUN50I_PTS_PER_PAGE; i++) {
@@ -678,7 +573,10 @@ static bool sun50i_pt_put(struct sun50i_iommu_domain *dom, unsigned int g,
 	atomic64_set_release(slot, 0);
 	local_irq_restore(flags);
 
-	iommu_pages_list_add(freelist, sun50i_pt_page_unmap(dom, new));
+	table = sun50i_pt_page_unmap(dom, new);
+	if (!atomic_dec_return(&dom->groups) || READ_ONCE(dom->spare) ||
+	    cmpxchg(&dom->retired, NULL, table))
+		iommu_pages_list_add(freelist, table);
 	return true;
 }
 
@@ -697,7 +595,7 @@ static u64 sun50i_pt_tryget(struct sun50i_iommu_domain *dom, unsigned int g)
 
 /*
  * Free retired table pages once the walker can no longer reach them: after
- * the invalidation @ret reports, if it succeeded. Otherwise the walker may
+ * the flush @ret reports, if it succeeded. Otherwise the walker may
  * still use them, and they are leaked.
  */
 static void sun50i_pt_pages_free(struct sun50i_iommu_domain *dom,
@@ -722,20 +620,15 @@ static void sun50i_pt_pages_free(struct sun50i_iommu_domain *dom,
  * @n: the number of references
  *
  * A table page this retires is freed once the hardware can no longer walk
- * it: after its DTEs were invalidated.
+ * it: after the flush that follows.
  */
 VISIBLE_IF_KUNIT void sun50i_pt_put_now(struct sun50i_iommu_domain *dom,
 					unsigned int g, unsigned int n)
 {
-	u64 start = (u64)g * SUN50I_PT_GROUP_SPAN;
 	struct iommu_pages_list freelist = IOMMU_PAGES_LIST_INIT(freelist);
-	int ret;
 
-	if (!sun50i_pt_put(dom, g, n, &freelist))
-		return;
-	ret = sun50i_domain_invalidate(dom, 0, 0, start,
-				       start + SUN50I_PT_GROUP_SPAN);
-	sun50i_pt_pages_free(dom, &freelist, ret);
+	if (sun50i_pt_put(dom, g, n, &freelist))
+		sun50i_pt_pages_free(dom, &freelist, sun50i_domain_flush(dom));
 }
 EXPORT_SYMBOL_IF_KUNIT(sun50i_pt_put_now);
 
@@ -777,6 +670,80 @@ static dma_addr_t sun50i_pte_dma(u64 slot, u32 iova)
 	       sizeof(u32);
 }
 
+/*
+ * The PTE loops of map and unmap are most of the cost of a large run: they
+ * go two PTEs at a time, through the aligned 64-bit word the pair shares.
+ * An invalid PTE is 0 (tables start zeroed, unmap writes 0).
+ */
+#define SUN50I_PTE_PAIR_VALID	((u64)SUN50I_PTE_VALID << 32 | SUN50I_PTE_VALID)
+#define SUN50I_PTE_PAIR_STEP	((u64)SZ_4K << 32 | SZ_4K)
+
+/* Two consecutive PTEs, @pte and the next page's, in memory order. */
+static u64 sun50i_pte_pair(u32 pte)
+{
+	u32 next = pte + SZ_4K;
+
+	if (IS_ENABLED(CONFIG_CPU_BIG_ENDIAN))
+		return (u64)pte << 32 | next;
+	return (u64)next << 32 | pte;
+}
+
+/*
+ * Write @pte, then each next page's PTE, into the @n PTEs from @ptes on, up
+ * to the first one that is not 0. Returns the number written.
+ */
+static unsigned int sun50i_ptes_fill(u32 *ptes, unsigned int n, u32 pte)
+{
+	u32 *p = ptes, *end = ptes + n;
+	u64 *pair, *pairs_end, two;
+
+	if (p < end && !IS_ALIGNED((unsigned long)p, sizeof(u64))) {
+		if (READ_ONCE(*p))
+			return 0;
+		WRITE_ONCE(*p++, pte);
+		pte += SZ_4K;
+	}
+	pair = (u64 *)p;
+	pairs_end = pair + (end - p) / 2;
+	for (two = sun50i_pte_pair(pte); pair < pairs_end;
+	     pair++, two += SUN50I_PTE_PAIR_STEP) {
+		if (READ_ONCE(*pair))
+			break;
+		WRITE_ONCE(*pair, two);
+	}
+	pte += ((u32 *)pair - p) * SZ_4K;
+	for (p = (u32 *)pair; p < end && !READ_ONCE(*p); p++, pte += SZ_4K)
+		WRITE_ONCE(*p, pte);
+	return p - ptes;
+}
+
+/*
+ * Clear the PTEs from @ptes on, up to @n and the first invalid one. Returns
+ * the number cleared.
+ */
+static unsigned int sun50i_ptes_clear(u32 *ptes, unsigned int n)
+{
+	u32 *p = ptes, *end = ptes + n;
+	u64 *pair, *pairs_end;
+
+	if (p < end && !IS_ALIGNED((unsigned long)p, sizeof(u64))) {
+		if (!READ_ONCE(*p))
+			return 0;
+		WRITE_ONCE(*p++, 0);
+	}
+	pair = (u64 *)p;
+	pairs_end = pair + (end - p) / 2;
+	/* Both PTEs of a pair valid, or stop there. */
+	for (; pair < pairs_end; pair++) {
+		if (~READ_ONCE(*pair) & SUN50I_PTE_PAIR_VALID)
+			break;
+		WRITE_ONCE(*pair, 0);
+	}
+	for (p = (u32 *)pair; p < end && READ_ONCE(*p); p++)
+		WRITE_ONCE(*p, 0);
+	return p - ptes;
+}
+
 static int sun50i_iommu_map_pages(struct iommu_domain *domain,
 				  unsigned long iova, phys_addr_t paddr,
 				  size_t pgsize, size_t pgcount, int prot,
@@ -802,14 +769,18 @@ static int sun50i_iommu_map_pages(struct iommu_domain *domain,
 		return -ENOMEM;
 
 	ptes = sun50i_pte_ptr(slot, iova);
-	for (i = 0; i < n; i++) {
-		if (sun50i_pte_valid(READ_ONCE(ptes[i]))) {
-			sun50i_pt_put_now(dom, g, n);
-			return -EEXIST;
-		}
+	i = sun50i_ptes_fill(ptes, n, sun50i_mk_pte(paddr, aci));
+	if (unlikely(i < n)) {
+		/*
+		 * A PTE was valid. Invalid PTEs are 0: undo what this call
+		 * wrote, in memory too, where a write may have been evicted.
+		 */
+		memset32(ptes, 0, i);
+		sun50i_table_clean(dom->iommu->dev, sun50i_pte_dma(slot, iova),
+				   i * sizeof(u32));
+		sun50i_pt_put_now(dom, g, n);
+		return -EEXIST;
 	}
-	for (i = 0; i < n; i++)
-		WRITE_ONCE(ptes[i], sun50i_mk_pte(paddr + i * SZ_4K, aci));
 	sun50i_table_clean(dom->iommu->dev, sun50i_pte_dma(slot, iova),
 			   n * sizeof(u32));
 
@@ -840,25 +811,16 @@ static size_t sun50i_iommu_unmap_pages(struct iommu_domain *domain,
 	/* Up to the end of the Page Table, and the first hole. */
 	n = min_t(size_t, pgcount, SUN50I_PT_ENTRIES - first);
 	ptes = sun50i_pte_ptr(slot, iova);
-	for (i = 0; i < n; i++) {
-		if (!sun50i_pte_valid(READ_ONCE(ptes[i])))
-			break;
-		WRITE_ONCE(ptes[i], 0);
-	}
-	if (i) {
+	i = sun50i_ptes_clear(ptes, n);
+	if (i)
 		sun50i_table_clean(dom->iommu->dev, sun50i_pte_dma(slot, iova),
 				   i * sizeof(u32));
-		if (iommu_iotlb_gather_is_disjoint(gather, iova,
-						   (size_t)i * SZ_4K))
-			iommu_iotlb_sync(domain, gather);
-		iommu_iotlb_gather_add_range(gather, iova, (size_t)i * SZ_4K);
-	}
 	/*
-	 * The PTEs cleared, and the pin. iotlb_sync() covers a retired page
-	 * from the gathered range: give it one if a racing unmap left this
-	 * call nothing to clear.
+	 * The PTEs cleared, and the pin. The gathered range only tells
+	 * iotlb_sync() that there is something to flush: a retired page,
+	 * even if a racing unmap left this call no PTE to clear.
 	 */
-	if (sun50i_pt_put(dom, g, i + 1, &gather->freelist) && !i)
+	if (sun50i_pt_put(dom, g, i + 1, &gather->freelist) || i)
 		iommu_iotlb_gather_add_range(gather, iova, SZ_4K);
 	return (size_t)i * SZ_4K;
 }
@@ -891,46 +853,31 @@ static phys_addr_t sun50i_iommu_iova_to_phys(struct iommu_domain *domain,
 	return sun50i_pte_page_addr(pte) | (iova & (SZ_4K - 1));
 }
 
-/*
- * A new mapping replaces invalid PTEs, and maybe DTEs, that the caches may
- * hold, along with the entries below that fetched them.
- */
+/* A new mapping replaces invalid entries, which the caches may hold. */
 static int sun50i_iommu_iotlb_sync_map(struct iommu_domain *domain,
 				       unsigned long iova, size_t size)
 {
-	u64 end = (u64)iova + size;
-
-	return sun50i_domain_invalidate(to_sun50i_domain(domain), iova, end,
-					iova, end);
+	return sun50i_domain_flush(to_sun50i_domain(domain));
 }
 
 /*
- * An unmap cleared the PTEs of the gathered range; the DTEs changed only
- * where a table page was retired, in the PT groups the range touches.
+ * An unmap cleared PTEs, and maybe retired table pages: flush, then free
+ * them. (An unmap the DMA layer queued, for a deferred flush, comes to no
+ * iotlb_sync(): the DMA layer frees its pages after flush_iotlb_all().)
  */
 static void sun50i_iommu_iotlb_sync(struct iommu_domain *domain,
 				    struct iommu_iotlb_gather *gather)
 {
 	struct sun50i_iommu_domain *dom = to_sun50i_domain(domain);
-	u64 start = gather->start, end = (u64)gather->end + 1;
-	u64 dte_start = 0, dte_end = 0;
-	int ret;
 
-	if (start >= end)
+	if (gather->start > gather->end)
 		return;
-	if (!iommu_pages_list_empty(&gather->freelist)) {
-		dte_start = ALIGN_DOWN(start, SUN50I_PT_GROUP_SPAN);
-		dte_end = ALIGN(end, SUN50I_PT_GROUP_SPAN);
-	}
-	ret = sun50i_domain_invalidate(dom, start, end, dte_start, dte_end);
-	sun50i_pt_pages_free(dom, &gather->freelist, ret);
+	sun50i_pt_pages_free(dom, &gather->freelist, sun50i_domain_flush(dom));
 }
 
 static void sun50i_iommu_flush_iotlb_all(struct iommu_domain *domain)
 {
-	struct sun50i_iommu_domain *dom = to_sun50i_domain(domain);
-
-	sun50i_domain_invalidate(dom, 0, IOMMU_IOVA_END, 0, IOMMU_IOVA_END);
+	sun50i_domain_flush(to_sun50i_domain(domain));
 }
 
 /* Domains */
@@ -1079,6 +1026,8 @@ static void sun50i_iommu_domain_free(struct iommu_domain *domain)
 		if (slot)
 			iommu_free_pages(sun50i_pt_page_unmap(dom, slot));
 	}
+	iommu_free_pages(dom->spare);
+	iommu_free_pages(dom->retired);
 	sun50i_table_unmap(iommu->dev, dom->dt_dma, SUN50I_DT_SIZE);
 	iommu_free_pages(dom->dt);
 	kfree(dom);
@@ -1203,6 +1152,16 @@ static void sun50i_iommu_release_device(struct device *dev)
 	device_link_remove(dev, iommu->dev);
 }
 
+/*
+ * The DMA layer may defer the flush after an unmap (iommu.strict=0): the
+ * retired table pages wait for it, on its queue or as the domain's retired
+ * page, and it flushes the whole TLB like every flush here.
+ */
+static bool sun50i_iommu_capable(struct device *dev, enum iommu_cap cap)
+{
+	return cap == IOMMU_CAP_DEFERRED_FLUSH;
+}
+
 static struct iommu_group *sun50i_iommu_device_group(struct device *dev)
 {
 	struct sun50i_iommu *iommu = dev_iommu_priv_get(dev);
@@ -1218,6 +1177,7 @@ static const struct iommu_ops sun50i_iommu_ops = {
 	.release_device		= sun50i_iommu_release_device,
 	.device_group		= sun50i_iommu_device_group,
 	.of_xlate		= sun50i_iommu_of_xlate,
+	.capable		= sun50i_iommu_capable,
 	.owner			= THIS_MODULE,
 	.default_domain_ops	= &sun50i_iommu_domain_ops,
 };
@@ -1370,15 +1330,14 @@ static void sun50i_iommu_report(struct sun50i_iommu *iommu,
 }
 
 /*
- * Fault recovery, after the faults were reported: drop what the caches hold
- * of each faulting address, so that the master's next access walks what a
+ * Fault recovery, after the faults were reported: flush the TLBs, which may
+ * hold the faulting entries, so that the master's next access walks what a
  * fault handler may have mapped; clear the status; then pulse the faulting
  * lanes' resets, which they stall until. Called with iommu->lock held.
  */
 static void sun50i_iommu_recover(struct sun50i_iommu *iommu,
 				 struct sun50i_iommu_faults *fs)
 {
-	unsigned int i;
 	int ret = 0;
 
 	/*
@@ -1388,16 +1347,12 @@ static void sun50i_iommu_recover(struct sun50i_iommu *iommu,
 	if (!iommu->powered || iommu->programs != fs->programs)
 		return;
 
-	if (iommu->installed &&
+	if (fs->nr && iommu->installed &&
 	    (iommu->installed->type & __IOMMU_DOMAIN_PAGING))
-		for (i = 0; i < fs->nr && !ret; i++)
-			ret = sun50i_iommu_invalidate(iommu, fs->f[i].iova,
-						      fs->f[i].iova + SZ_4K,
-						      fs->f[i].iova,
-						      fs->f[i].iova + SZ_4K);
+		ret = sun50i_iommu_tlb_flush(iommu);
 	if (ret)
 		dev_err_ratelimited(iommu->dev,
-				    "invalidation after a fault failed: %d\n",
+				    "flush after a fault failed: %d\n",
 				    ret);
 	sun50i_iommu_write(iommu, IOMMU_INT_CLR_REG, fs->status);
 	if (fs->lanes) {
@@ -1454,7 +1409,7 @@ EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_irq);
  * @iommu: the instance, powered
  *
  * Called when no master is active. Holding the lock waits out any
- * invalidation in flight; afterwards nothing touches the registers until
+ * flush in flight; afterwards nothing touches the registers until
  * sun50i_iommu_power_on(). A fault pending now is dropped with the rest of
  * the state: the interrupt thread sees the IOMMU off and leaves it.
  */
@@ -1479,7 +1434,7 @@ EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_power_off);
  *
  * The hardware lost its state: sun50i_iommu_program() restores it for the
  * installed domain and flushes the TLBs, which also covers every
- * invalidation skipped while the IOMMU was off. Before the first attach
+ * flush skipped while the IOMMU was off. Before the first attach
  * there is nothing to restore.
  *
  * Return: 0 or a negative error, with the IOMMU left off.

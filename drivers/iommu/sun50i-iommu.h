@@ -211,6 +211,11 @@ struct sun50i_iommu {
  * @slots: one word per PT group, see SUN50I_SLOT_*
  * @dte_live: the DTEs that are written and cleaned, so a mapper may rely on
  *	them; cleared when their table page is retired
+ * @groups: the PT groups that have a table page
+ * @retired: a retired table page, empty, that the walker may still reach
+ *	until the next flush, which makes it the spare
+ * @spare: an empty table page for the next PT group, kept while @groups
+ *	is not 0
  */
 struct sun50i_iommu_domain {
 	struct iommu_domain domain;
@@ -219,6 +224,9 @@ struct sun50i_iommu_domain {
 	dma_addr_t dt_dma;
 	atomic64_t slots[SUN50I_PT_GROUPS];
 	DECLARE_BITMAP(dte_live, SUN50I_DT_ENTRIES);
+	atomic_t groups;
+	void *retired;
+	void *spare;
 };
 
 static inline struct sun50i_iommu_domain *
@@ -243,8 +251,6 @@ void *sun50i_table_alloc(gfp_t gfp, size_t size);
 dma_addr_t sun50i_table_map(struct device *dev, void *table, size_t size);
 void sun50i_table_unmap(struct device *dev, dma_addr_t dma, size_t size);
 void sun50i_table_clean(struct device *dev, dma_addr_t dma, size_t size);
-int sun50i_iommu_tlb_ivld(struct sun50i_iommu *iommu, u32 iova, u32 mask);
-int sun50i_iommu_pc_ivld(struct sun50i_iommu *iommu, u32 iova);
 int sun50i_iommu_tlb_flush(struct sun50i_iommu *iommu);
 void sun50i_iommu_write(struct sun50i_iommu *iommu, u32 reg, u32 val);
 int sun50i_iommu_program(struct sun50i_iommu *iommu,
