@@ -57,6 +57,7 @@ BOOT_CHECKS=" boot guest-done kernel guest-errors module-finished "
 # "default" only with the defaults (nothing in them depends on a setting).
 CASES=(
 	"dma-domain-dmatest  dmatest     300 -    full    dmatest through the DMA domain, PL330 #0"
+	"lazy-dmatest        lazy        300 -    full    dmatest through the DMA domain with deferred flush (iommu.strict=0)"
 	"unmanaged-unmap-fault unmanaged 180 -    all     unmanaged domain: map, DMA, unmap, DMA faults to our handler"
 	"readonly-write-fault readonly   180 -    all     read-only mapping: a DMA write faults, memory unchanged"
 	"remap               remap       180 -    all     remapped IOVA: the next DMA lands in the new page"
@@ -77,6 +78,8 @@ CASES=(
 )
 # Cases whose DMA is untranslated on purpose: no audit of it.
 UNTRANSLATED_CASES=" identity-domain "
+# Cases booted with more on the kernel command line: "case|arguments".
+APPEND_CASES=" lazy-dmatest|iommu.strict=0 "
 # Cases on the board with four PL330s (masters 1/3, 4, 2 and 5).
 FOUR_DMA_CASES=" several-faults "
 
@@ -109,7 +112,7 @@ SETTINGS=(
 # that is hardest on a driver.
 PESSIMISTIC="ivld-mask=silicon-only prefetch-distance=8 prefetch-holder=on gated-passthrough=on disabled-passthrough=on err-data-pte=off lane-reset-flush=off lane-reset-clears-fault=on err-latch=latest wac-latency=4 perm-before-valid=on bypass-reset=0x3f"
 # Cases in which no DMA may fault: the model must log no fault at all.
-NO_FAULT_CASES=" dma-domain-dmatest concurrent-masters pm-disabled system-sleep identity-domain no-unbind "
+NO_FAULT_CASES=" dma-domain-dmatest lazy-dmatest concurrent-masters pm-disabled system-sleep identity-domain no-unbind "
 
 # Mainline (the base's own drivers/iommu/sun50i-iommu.c and DT: 7.3's, or
 # 6.12's with BASE=6.12; the two differ only in API changes) cannot pass these
@@ -128,6 +131,7 @@ TTB_BUG="mainline bug: switching domains never disables translation in a two-dev
 NO_RPM="mainline has no runtime PM: its IOMMU is powered from the first attach until unbind"
 ONE_FAULT="mainline services one fault class per interrupt (an else-if over permission, L1 and L2 faults), clears the others unreported, and reports against the IOMMU's own device"
 LOG_ALL="mainline logs every fault with dev_err(), not rate-limited"
+NO_FQ="mainline does not offer IOMMU_CAP_DEFERRED_FLUSH: with iommu.strict=0 its group stays in a strict DMA domain"
 # What the stable fixes in stable/ repair: with them applied (variant
 # mainline-fixed), these checks must pass.
 FIXED_BY_STABLE=" readonly-write-fault:fault-reported readonly-write-fault:fault-iova readonly-write-fault:fault-dir readonly-write-fault:ro-unchanged permission-matrix:ro-write several-faults:ro-unchanged "
@@ -144,6 +148,7 @@ MAINLINE_CANNOT=(
 	"blocked-domain:audit-ttb $TTB_BUG"
 	"runtime-pm:audit-ttb $TTB_BUG"
 	"fault-storm:log-ratelimited $LOG_ALL"
+	"lazy-dmatest:fq-domain $NO_FQ"
 	"prefetch-on-map:hole-faults $DEV_BUG"
 	"prefetch-on-map:audit-ttb $TTB_BUG"
 	"prefetch-on-unmap:unmapped-pte $DEV_BUG"
@@ -251,6 +256,12 @@ check_dmatest() {
 
 # Case-specific checks on the console and QEMU logs.
 check_dma-domain-dmatest() { check_dmatest "$1" 2000; }
+
+check_lazy-dmatest() {
+	check fq-domain grep -q 'e2e: /sys/kernel/iommu_groups/0/type: DMA-FQ' "$1" \
+		-- "the group's domain defers its flushes (type DMA-FQ)"
+	check_dmatest "$1" 2000
+}
 
 check_concurrent-masters() {
 	local log=$1 dev first_end last_start
@@ -427,7 +438,7 @@ case_checks() {
 # record as "$prefix.NAME[SOC,SETTING]", leaving out what is the default.
 run_case() {
 	local name=$1 script=$2 timeout=$3 kernel=$4 soc=$5 setting=$6 props=$7
-	local tag="" rc=0 t0 secs dir result
+	local tag="" rc=0 t0 secs dir result append
 	local log qlog line id reason ran=0 own=0 skipped=0 entry
 	local -a bad=() skips=()
 	[ "$soc" = h6 ] || tag=$soc
@@ -441,9 +452,10 @@ run_case() {
 	nopm) kernel=$(nopm_of "$variant") ;;
 	esac
 	[[ $UNTRANSLATED_CASES == *" $name "* ]] || props+=" audit-untranslated=on"
+	append=$(tr ' ' '\n' <<<"$APPEND_CASES" | sed -n "s/^$name|//p")
 	step "$result ($kernel kernel, e2e/guest/$script.e2e)"
 	t0=$(date +%s)
-	BOARD_SOC=$soc BOARD_GLOBALS=$props \
+	BOARD_SOC=$soc BOARD_GLOBALS=$props BOARD_APPEND=$append \
 		BOARD_DMAS=$([[ $FOUR_DMA_CASES == *" $name "* ]] && echo 4 || echo 2) \
 		"$TOP/tooling/board.sh" boot "$kernel" "$script" "$dir" "$timeout" || rc=$?
 	secs=$(($(date +%s) - t0))
