@@ -676,7 +676,8 @@ static dma_addr_t sun50i_pte_dma(u64 slot, u32 iova)
  * An invalid PTE is 0 (tables start zeroed, unmap writes 0).
  */
 #define SUN50I_PTE_PAIR_VALID	((u64)SUN50I_PTE_VALID << 32 | SUN50I_PTE_VALID)
-#define SUN50I_PTE_PAIR_STEP	((u64)SZ_4K << 32 | SZ_4K)
+/* From one pair to the next: two pages, in each half. */
+#define SUN50I_PTE_PAIR_STEP	((u64)SZ_8K << 32 | SZ_8K)
 
 /* Two consecutive PTEs, @pte and the next page's, in memory order. */
 static u64 sun50i_pte_pair(u32 pte)
