@@ -3,7 +3,7 @@
 # current directory: cost.png (instructions against size, log-log, for
 # ours, mainline and the floor) and memory.png (table memory along the
 # map/unmap workload).
-set terminal pngcairo size 1200,500 font ",10"
+set terminal pngcairo size 1200,500 font ",10" noenhanced
 set output "cost.png"
 set multiplot layout 1,2
 set logscale xy
@@ -21,7 +21,7 @@ do for [op in "iommu_map iommu_unmap"] {
 unset multiplot
 
 set output "memory.png"
-set terminal pngcairo size 800,500 font ",10"
+set terminal pngcairo size 800,500 font ",10" noenhanced
 unset logscale
 set format x "%g"
 set title "table memory: 32 maps of 8 MiB, then 32 unmaps"
