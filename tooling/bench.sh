@@ -11,8 +11,8 @@
 #          both without debug options (board.sh build bench and
 #          mainline-bench), in strict and lazy (iommu.strict=0)
 #          invalidation, each booted twice and compared; dmatest
-#          throughput of ours in the DMA and identity domains, in guest
-#          time (-icount) and in host time; then
+#          throughput of ours in the DMA (strict and lazy) and identity
+#          domains, in guest time (-icount) and in host time; then
 #          out/bench/results.csv, table.txt and the plots cost.png and
 #          memory.png (tooling/bench-report.py, tooling/bench.gp).
 source "$(dirname "$0")/lib.sh"
@@ -106,11 +106,16 @@ dmatest() {
 	local dom=$1 clock=$2 dir=$3
 	step "bench: dmatest on our kernel, $dom domain, $clock time"
 	rm -rf "$dir"
+	local append=iommu.passthrough=1 type=identity
+	case $dom in
+	dma) append= type=DMA ;;
+	lazy) append=iommu.strict=0 type=DMA-FQ ;;
+	esac
 	BOARD_ICOUNT=$([ "$clock" = real ] && echo 0 || echo 1) \
-	BOARD_APPEND=$([ "$dom" = dma ] || echo iommu.passthrough=1) \
+	BOARD_APPEND=$append \
 		"$BOARD" boot bench bench-dmatest "$dir" 600 ||
 		die "dmatest boot failed: $dir/console.log"
-	grep -q "^$([ "$dom" = dma ] && echo DMA || echo identity)\$" \
+	grep -q "^$type\$" \
 		<(tr -d '\r' <"$dir/console.log" | sed -n 's/^.*e2e: \/sys\/kernel\/iommu_groups\/[0-9]*\/type: //p') ||
 		die "$dir: the group is not in the $dom domain"
 	tr -d '\r' <"$dir/console.log" |
@@ -134,7 +139,7 @@ full() {
 	done
 	# Ours only: mainline's identity domain loses DMA (e2e
 	# identity-domain), so it has no baseline to compare with.
-	for m in dma identity; do
+	for m in dma lazy identity; do
 		for clock in guest real; do
 			dmatest "$m" "$clock" "$out/runs/dmatest-$m-$clock"
 		done

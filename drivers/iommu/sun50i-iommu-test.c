@@ -485,7 +485,7 @@ static void test_map_run_across_tables(struct kunit *test)
 	u32 iova = 0x303ff000;
 	size_t size = SZ_8M + SZ_8K, mapped = 0;
 
-	/* A run stops short at the end of its Page Table... */
+	/* A run stops short at the end of its table page... */
 	KUNIT_ASSERT_EQ(test, domain->ops->map_pages(domain, iova, 0x60000000,
 						     SZ_4K, size / SZ_4K,
 						     IOMMU_WRITE, GFP_KERNEL,
@@ -499,6 +499,32 @@ static void test_map_run_across_tables(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, valid_dtes(test), 10);
 	KUNIT_EXPECT_EQ(test, unmap(test, iova, size), size);
 	expect_unmapped(test, iova, size);
+}
+
+/* A run within one table page fills its Page Tables in one call. */
+static void test_map_run_of_a_table_page(struct kunit *test)
+{
+	struct iommu_domain *domain = ctx_of(test)->domain;
+	struct iommu_iotlb_gather gather;
+	size_t mapped = 0;
+
+	KUNIT_ASSERT_EQ(test, domain->ops->map_pages(domain, 0x30401000,
+						     0x60000000, SZ_4K,
+						     SZ_4M / SZ_4K, IOMMU_READ,
+						     GFP_KERNEL, &mapped), 0);
+	KUNIT_EXPECT_EQ(test, mapped, SZ_4M - SZ_4K);
+	KUNIT_EXPECT_EQ(test, valid_dtes(test), 4);
+	KUNIT_EXPECT_EQ(test, live_table_pages(test), 1);
+	expect_mapped(test, 0x30401000, 0x60000000, SZ_4M - SZ_4K);
+	/* The unmap too, up to the end of the table page. */
+	iommu_iotlb_gather_init(&gather);
+	KUNIT_EXPECT_EQ(test, domain->ops->unmap_pages(domain, 0x30401000,
+						       SZ_4K, SZ_4M / SZ_4K,
+						       &gather),
+			SZ_4M - SZ_4K);
+	domain->ops->iotlb_sync(domain, &gather);
+	expect_unmapped(test, 0x30401000, SZ_4M - SZ_4K);
+	KUNIT_EXPECT_EQ(test, live_table_pages(test), 0);
 }
 
 static void test_map_top_of_space(struct kunit *test)
@@ -1654,6 +1680,7 @@ static struct kunit_case sun50i_iommu_test_cases[] = {
 	KUNIT_CASE(test_map_one_page),
 	KUNIT_CASE(test_map_run_in_one_table),
 	KUNIT_CASE(test_map_run_across_tables),
+	KUNIT_CASE(test_map_run_of_a_table_page),
 	KUNIT_CASE(test_map_top_of_space),
 	KUNIT_CASE(test_overmap_fails),
 	KUNIT_CASE(test_overmap_of_new_table_frees_it),

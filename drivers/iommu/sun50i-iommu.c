@@ -487,13 +487,15 @@ static void sun50i_dte_install(struct sun50i_iommu_domain *dom,
 
 /*
  * Reserve @n PTEs in the PT group @g, installing a table page if it has
- * none, and make sure the DTE of @dte_idx points at its Page Table.
- * Concurrent callers race with cmpxchg: the loser frees its page.
+ * none, and make sure the DTEs from @dte_first to @dte_last point at their
+ * Page Tables. Concurrent callers race with cmpxchg: the loser frees its
+ * page. @fresh tells whether this call installed the page.
  *
  * Return: the slot word, or 0 if a table page could not be allocated.
  */
 static u64 sun50i_pt_get(struct sun50i_iommu_domain *dom, unsigned int g,
-			 unsigned int dte_idx, unsigned int n, gfp_t gfp)
+			 unsigned int dte_first, unsigned int dte_last,
+			 unsigned int n, gfp_t gfp, bool *fresh)
 {
 	atomic64_t *slot = &dom->slots[g];
 	u64 old = atomic64_read_acquire(slot), new;
@@ -505,6 +507,7 @@ static u64 sun50i_pt_get(struct sun50i_iommu_domain *dom, unsigned int g,
 				return 0;
 			if (atomic64_try_cmpxchg(slot, &old, new + n)) {
 				atomic_inc(&dom->groups);
+				*fresh = true;
 				break;
 			}
 			/* Lost the race: the hardware never saw this page. */
@@ -521,7 +524,8 @@ static u64 sun50i_pt_get(struct sun50i_iommu_domain *dom, unsigned int g,
 		if (atomic64_try_cmpxchg(slot, &old, old + n))
 			break;
 	}
-	sun50i_dte_install(dom, dte_idx, new);
+	for (; dte_first <= dte_last; dte_first++)
+		sun50i_dte_install(dom, dte_first, new);
 	return new + n;
 }
 
@@ -691,29 +695,42 @@ static u64 sun50i_pte_pair(u32 pte)
 
 /*
  * Write @pte, then each next page's PTE, into the @n PTEs from @ptes on, up
- * to the first one that is not 0. Returns the number written.
+ * to the first one that is not 0, if @check: a table page that the map
+ * just installed holds no valid PTE. Returns the number written.
  */
-static unsigned int sun50i_ptes_fill(u32 *ptes, unsigned int n, u32 pte)
+static unsigned int sun50i_ptes_fill(u32 *ptes, unsigned int n, u32 pte,
+				     bool check)
 {
 	u32 *p = ptes, *end = ptes + n;
 	u64 *pair, *pairs_end, two;
 
 	if (p < end && !IS_ALIGNED((unsigned long)p, sizeof(u64))) {
-		if (READ_ONCE(*p))
+		if (check && READ_ONCE(*p))
 			return 0;
 		WRITE_ONCE(*p++, pte);
 		pte += SZ_4K;
 	}
 	pair = (u64 *)p;
 	pairs_end = pair + (end - p) / 2;
-	for (two = sun50i_pte_pair(pte); pair < pairs_end;
-	     pair++, two += SUN50I_PTE_PAIR_STEP) {
-		if (READ_ONCE(*pair))
+	two = sun50i_pte_pair(pte);
+	/* Four pairs at a time while all eight PTEs are free, then one. */
+	for (; pairs_end - pair >= 4; pair += 4, two += 4 * SUN50I_PTE_PAIR_STEP) {
+		if (check && (READ_ONCE(pair[0]) | READ_ONCE(pair[1]) |
+			      READ_ONCE(pair[2]) | READ_ONCE(pair[3])))
+			break;
+		WRITE_ONCE(pair[0], two);
+		WRITE_ONCE(pair[1], two + SUN50I_PTE_PAIR_STEP);
+		WRITE_ONCE(pair[2], two + 2 * SUN50I_PTE_PAIR_STEP);
+		WRITE_ONCE(pair[3], two + 3 * SUN50I_PTE_PAIR_STEP);
+	}
+	for (; pair < pairs_end; pair++, two += SUN50I_PTE_PAIR_STEP) {
+		if (check && READ_ONCE(*pair))
 			break;
 		WRITE_ONCE(*pair, two);
 	}
 	pte += ((u32 *)pair - p) * SZ_4K;
-	for (p = (u32 *)pair; p < end && !READ_ONCE(*p); p++, pte += SZ_4K)
+	for (p = (u32 *)pair; p < end && !(check && READ_ONCE(*p));
+	     p++, pte += SZ_4K)
 		WRITE_ONCE(*p, pte);
 	return p - ptes;
 }
@@ -734,7 +751,17 @@ static unsigned int sun50i_ptes_clear(u32 *ptes, unsigned int n)
 	}
 	pair = (u64 *)p;
 	pairs_end = pair + (end - p) / 2;
-	/* Both PTEs of a pair valid, or stop there. */
+	/* Four pairs at a time while all eight PTEs are valid, then one. */
+	for (; pairs_end - pair >= 4; pair += 4) {
+		if (~(READ_ONCE(pair[0]) & READ_ONCE(pair[1]) &
+		      READ_ONCE(pair[2]) & READ_ONCE(pair[3])) &
+		    SUN50I_PTE_PAIR_VALID)
+			break;
+		WRITE_ONCE(pair[0], 0);
+		WRITE_ONCE(pair[1], 0);
+		WRITE_ONCE(pair[2], 0);
+		WRITE_ONCE(pair[3], 0);
+	}
 	for (; pair < pairs_end; pair++) {
 		if (~READ_ONCE(*pair) & SUN50I_PTE_PAIR_VALID)
 			break;
@@ -753,9 +780,10 @@ static int sun50i_iommu_map_pages(struct iommu_domain *domain,
 	struct sun50i_iommu_domain *dom = to_sun50i_domain(domain);
 	enum sun50i_iommu_aci aci = sun50i_prot_to_aci(prot);
 	unsigned int dte_idx = sun50i_iova_dte_index(iova);
-	unsigned int first = sun50i_iova_pte_index(iova);
+	unsigned int first = (iova / SZ_4K) % SUN50I_GROUP_PTES;
 	unsigned int g = dte_idx / SUN50I_PTS_PER_PAGE;
 	unsigned int n, i;
+	bool fresh = false;
 	u32 *ptes;
 	u64 slot;
 
@@ -763,22 +791,26 @@ static int sun50i_iommu_map_pages(struct iommu_domain *domain,
 	    paddr + (u64)pgcount * SZ_4K - 1 > U32_MAX)
 		return -EINVAL;
 
-	/* One run per call, up to the end of the Page Table. */
-	n = min_t(size_t, pgcount, SUN50I_PT_ENTRIES - first);
-	slot = sun50i_pt_get(dom, g, dte_idx, n, gfp);
+	/* One run per call, up to the end of the table page. */
+	n = min_t(size_t, pgcount, SUN50I_GROUP_PTES - first);
+	slot = sun50i_pt_get(dom, g, dte_idx,
+			     sun50i_iova_dte_index(iova + (n - 1) * SZ_4K), n,
+			     gfp, &fresh);
 	if (!slot)
 		return -ENOMEM;
 
 	ptes = sun50i_pte_ptr(slot, iova);
-	i = sun50i_ptes_fill(ptes, n, sun50i_mk_pte(paddr, aci));
+	i = sun50i_ptes_fill(ptes, n, sun50i_mk_pte(paddr, aci), !fresh);
 	if (unlikely(i < n)) {
 		/*
 		 * A PTE was valid. Invalid PTEs are 0: undo what this call
 		 * wrote, in memory too, where a write may have been evicted.
 		 */
 		memset32(ptes, 0, i);
-		sun50i_table_clean(dom->iommu->dev, sun50i_pte_dma(slot, iova),
-				   i * sizeof(u32));
+		if (i)
+			sun50i_table_clean(dom->iommu->dev,
+					   sun50i_pte_dma(slot, iova),
+					   i * sizeof(u32));
 		sun50i_pt_put_now(dom, g, n);
 		return -EEXIST;
 	}
@@ -795,9 +827,8 @@ static size_t sun50i_iommu_unmap_pages(struct iommu_domain *domain,
 				       struct iommu_iotlb_gather *gather)
 {
 	struct sun50i_iommu_domain *dom = to_sun50i_domain(domain);
-	unsigned int dte_idx = sun50i_iova_dte_index(iova);
-	unsigned int first = sun50i_iova_pte_index(iova);
-	unsigned int g = dte_idx / SUN50I_PTS_PER_PAGE;
+	unsigned int first = (iova / SZ_4K) % SUN50I_GROUP_PTES;
+	unsigned int g = sun50i_iova_dte_index(iova) / SUN50I_PTS_PER_PAGE;
 	unsigned int n, i;
 	u32 *ptes;
 	u64 slot;
@@ -809,8 +840,8 @@ static size_t sun50i_iommu_unmap_pages(struct iommu_domain *domain,
 	if (!slot)
 		return 0;
 
-	/* Up to the end of the Page Table, and the first hole. */
-	n = min_t(size_t, pgcount, SUN50I_PT_ENTRIES - first);
+	/* Up to the end of the table page, and the first hole. */
+	n = min_t(size_t, pgcount, SUN50I_GROUP_PTES - first);
 	ptes = sun50i_pte_ptr(slot, iova);
 	i = sun50i_ptes_clear(ptes, n);
 	if (i)

@@ -68,6 +68,7 @@
 #define SUN50I_PTS_PER_PAGE		(PAGE_SIZE / SUN50I_PT_SIZE)
 #define SUN50I_PT_GROUPS		(SUN50I_DT_ENTRIES / SUN50I_PTS_PER_PAGE)
 #define SUN50I_PT_GROUP_SPAN		(SUN50I_PTS_PER_PAGE * SUN50I_DTE_SPAN)
+#define SUN50I_GROUP_PTES		(SUN50I_PTS_PER_PAGE * SUN50I_PT_ENTRIES)
 
 /*
  * A PT group slot describes the group's table page in one 64-bit word, so
