@@ -34,10 +34,8 @@ spare-before-flush) # a retired table page reused before the flush that retires 
 	old='	    cmpxchg(&dom->retired, NULL, table))'
 	new='	    cmpxchg(&dom->spare, NULL, table))' ;;
 spare-kept-empty) # an empty domain keeps its spare table page
-	old='	if (!atomic_read(&dom->groups)) {
-		table = xchg(&dom->spare, NULL);'
-	new='	if (0) {
-		table = xchg(&dom->spare, NULL);' ;;
+	old='	if (!atomic_read(&dom->groups) && READ_ONCE(dom->spare))'
+	new='	if (0)' ;;
 no-deferred-flush) # the deferred flush not offered: iommu.strict=0 stays strict
 	old='	return cap == IOMMU_CAP_DEFERRED_FLUSH;'
 	new='	return false;' ;;
