@@ -30,6 +30,11 @@ no-unmap-ivld)	# no TLB flush after unmap
 no-map-flush)	# no TLB flush after map: cached invalid entries stay
 	old='	return sun50i_domain_flush(to_sun50i_domain(domain));'
 	new='	return 0;' ;;
+short-runs)	# map runs stop at the end of each Page Table, not of the table page
+	old='	n = min_t(size_t, pgcount, SUN50I_GROUP_PTES - first);
+	slot = sun50i_pt_get('
+	new='	n = min_t(size_t, pgcount, SUN50I_PT_ENTRIES - first % SUN50I_PT_ENTRIES);
+	slot = sun50i_pt_get(' ;;
 spare-before-flush) # a retired table page reused before the flush that retires it
 	old='	    cmpxchg(&dom->retired, NULL, table))'
 	new='	    cmpxchg(&dom->spare, NULL, table))' ;;
