@@ -6,7 +6,7 @@
 T := tooling
 
 .PHONY: all help deps tree build series lint check kunit emulator qtest run e2e \
-	e2e-mainline bench clean
+	e2e-mainline bench bench-profile clean
 
 all: deps tree build series ## everything: packages, tree, Image + DTBs, series
 	@echo "outputs:"
@@ -59,6 +59,9 @@ e2e-mainline: tree ## the suite on mainline's driver, and the read-only cases wi
 
 bench: tree ## driver vs mainline vs the floor, counted on the board: out/bench/
 	@$(T)/bench.sh full
+
+bench-profile: bench ## where make bench's 4K/64K map and unmap instructions go, per function
+	@$(T)/bench-profile.sh full
 
 check: deps ## every check and test; ends with "check: N passed, N failed, N skipped"
 	@$(T)/check.sh

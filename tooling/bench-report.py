@@ -144,6 +144,9 @@ def goals(ours, main, mem, kbps):
         res.append("%-7s %-58s %s" % ("met" if ok else "MISSED", what,
                                       figure))
 
+    def info(what, figure):
+        res.append("%-7s %-58s %s" % ("(info)", what, figure))
+
     res.append("goals (strict mode):")
     for op in ("iommu_map", "iommu_unmap"):
         for n in (1 << 12, 1 << 16):
@@ -158,6 +161,10 @@ def goals(ours, main, mem, kbps):
                  for k in ours if k[0] in FLOOR and k[1] >= 1 << 16))
     goal(worst[0] <= 2, "every size >= 64K: <= 2x the floor",
          "worst %.2fx (%s %s)" % (worst[0], worst[1][0], size(worst[1][1])))
+    worst = max(((ours[k][0] / ours[(FLOOR[k[0]], k[1])][0], k)
+                 for k in ours if k[0] in FLOOR and k[1] >= 1 << 20))
+    info("every size >= 1M: x the floor",
+         "worst %.2fx (%s %s)" % (worst[0], worst[1][0], size(worst[1][1])))
     mmio = ours[("iommu_unmap", 1 << 20)][1]
     goal(mmio <= 8, "unmap + sync 1M: <= 8 register accesses", str(mmio))
     after = mem.get("after-unmap", -1)
@@ -166,12 +173,15 @@ def goals(ours, main, mem, kbps):
     allocs = mem.get("thrash-allocations", -1)
     goal(0 <= allocs <= 1, "1000 map/unmap at a PT boundary: <= 1 alloc",
          "%d allocations" % allocs)
+    # The goal is the DMA domain's, strict on arm64 unless iommu.strict=0;
+    # the lazy DMA-FQ domain's figure is the DMA layer's flush queue.
     i = kbps.get(("identity", "guest"), 0)
-    for dom, name in (("dma", "DMA (strict)"), ("lazy", "DMA-FQ (lazy)")):
-        d = kbps.get((dom, "guest"), 0)
-        goal(i and d >= 0.9 * i,
-             "dmatest, guest time: %s >= 90%% of identity" % name,
-             "%s" % ratio(d, i))
+    d = kbps.get(("dma", "guest"), 0)
+    goal(i and d >= 0.9 * i,
+         "dmatest, guest time: DMA domain >= 90% of identity",
+         "%s" % ratio(d, i))
+    info("dmatest, guest time: DMA-FQ (iommu.strict=0) / identity",
+         ratio(kbps.get(("lazy", "guest"), 0), i))
     return res
 
 

@@ -94,6 +94,7 @@ quick() {
 	else
 		fail "bench-quick-complete (see $OUT/logs/bench-quick.log)"
 	fi
+	"$TOP/tooling/bench-profile.sh" quick
 }
 
 # dmatest KB/s of one boot of our kernel: the sum over its threads. CLOCK

@@ -31,6 +31,10 @@
 #       shift=0,sleep=off) and has Linux bring up one CPU only (maxcpus=1:
 #       the same count on every boot; QEMU with -smp 1 hangs 7.3's dw8250
 #       probe), BOARD_APPEND adds to the kernel command line.
+#       BOARD_GDB=PORT starts the board stopped, for gdb on 127.0.0.1:PORT
+#       (tooling/bench-profile.sh).
+#   board.sh vmlinux VARIANT
+#       prints the path of the variant's vmlinux, for gdb
 #
 # TREE, BUILD and OUT (lib.sh) and QEMU may point elsewhere, e.g. to run
 # the suite on a scratch copy of the tree:
@@ -237,7 +241,7 @@ boot() {
 	local script=$2 logdir=$3 timeout=${4:-300} rc=0
 	variant_vars "$1"
 	local soc=${BOARD_SOC:-h6} machine=sun50i-h6-iommu-testbed g dtb
-	local -a globals=() icount=()
+	local -a globals=() icount=() gdb=()
 	dtb=board-$soc$([ "${BOARD_DMAS:-2}" = 2 ] || echo "-${BOARD_DMAS}dma").dtb
 	[ "$soc" = h6 ] ||
 		machine+=,iommu-num-masters=7,iommu-bypass-reset=0x7f,iommu-range-invalidation=on,iommu-prefetch-valid-fix=on,iommu-version=0x14
@@ -256,8 +260,9 @@ boot() {
 		icount=(-icount shift=0,sleep=off)
 		append+=" maxcpus=1"
 	fi
+	[ -z "${BOARD_GDB:-}" ] || gdb=(-gdb "tcp:127.0.0.1:$BOARD_GDB" -S)
 	timeout -k 10 "$timeout" "$QEMU" -M "$machine" -smp 2 \
-		"${icount[@]}" -m 1G -kernel "$image" -dtb "$bdir/$dtb" \
+		"${icount[@]}" "${gdb[@]}" -m 1G -kernel "$image" -dtb "$bdir/$dtb" \
 		-initrd "$bdir/initramfs.cpio" \
 		-append "console=ttyS0,115200 earlycon printk.devkmsg=on panic=-1 $append" \
 		-display none -monitor none -serial stdio -no-reboot \
@@ -279,5 +284,6 @@ case ${1:-} in
 build) build "${2:-ours}" ;;
 boot) [ $# -ge 4 ] || die "usage: board.sh boot VARIANT SCRIPT LOGDIR [TIMEOUT]"
 	boot "$2" "$3" "$4" "${5:-}" ;;
-*) die "usage: board.sh build [ours|mainline|mainline-fixed|nopm|mainline-nopm|bench|mainline-bench] | boot VARIANT SCRIPT LOGDIR [TIMEOUT]" ;;
+vmlinux) variant_vars "${2:-ours}" && echo "$kdir/vmlinux" ;;
+*) die "usage: board.sh build [ours|mainline|mainline-fixed|nopm|mainline-nopm|bench|mainline-bench] | boot VARIANT SCRIPT LOGDIR [TIMEOUT] | vmlinux VARIANT" ;;
 esac

@@ -16,8 +16,8 @@ packages=(
 	device-tree-compiler dpkg-dev debootstrap
 	# KUnit and the emulated board
 	qemu-system-arm
-	# make bench's plots
-	gnuplot-nox
+	# make bench: its plots, and gdb for its profiles
+	gnuplot-nox gdb-multiarch
 )
 
 missing=()
