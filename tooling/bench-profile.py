@@ -123,6 +123,8 @@ class Profile:
 def main():
     gdb.execute("set pagination off")
     gdb.execute("set confirm off")
+    # gdb retries until QEMU listens.
+    gdb.execute("set tcp connect-timeout 120")
     gdb.execute("target remote 127.0.0.1:%s" % os.environ["PROF_PORT"])
     gdb.execute("hbreak %s if %s" % (os.environ["PROF_FUNC"],
                                      os.environ["PROF_COND"]))

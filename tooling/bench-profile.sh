@@ -41,11 +41,6 @@ one() {
 	BOARD_GDB=$port BOARD_ICOUNT=1 \
 		"$BOARD" boot "$variant" "$script" "${outfile%.txt}-board" 600 &
 	local board=$!
-	# gdb connects once QEMU listens.
-	for _ in $(seq 50); do
-		ss -ltn | grep -q "127.0.0.1:$port " && break
-		sleep 0.2
-	done
 	PROF_PORT=$port PROF_SKIP=$BENCH_SKIP PROF_FUNC=$func PROF_COND=$cond PROF_OUT=$outfile \
 		timeout 900 gdb-multiarch -q -batch \
 		-x "$TOP/tooling/bench-profile.py" \
