@@ -9,11 +9,8 @@ closing "N passed, N failed" line; exits non-zero on any failure.
   tooling/qtest-iommu.py [--qemu PATH] [-k SUBSTRING] [-v]
 """
 
-import argparse
 import os
 import sys
-import time
-import traceback
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -32,28 +29,8 @@ CODE_IOVA = {0: 0x10000000, 1: 0x10001000}
 SRC_IOVA = 0x20000000
 DST_IOVA = 0x30000000
 
-CASES = []
 
-
-def case(fn):
-    CASES.append(fn)
-    return fn
-
-
-class Ctx:
-    def __init__(self, qemu_bin, verbose):
-        self.qemu_bin = qemu_bin
-        self.verbose = verbose
-        self.instances = []
-
-    def start(self, globals_=(), machine_opts=""):
-        extra = []
-        if machine_opts:
-            extra = ["-machine", "sun50i-h6-iommu-testbed," + machine_opts]
-        q = Qemu(self.qemu_bin, extra, globals_)
-        self.instances.append(q)
-        return q
-
+class Ctx(QtestCtx):
     def setup(self, globals_=(), machine_opts="", enable=True, prefetch=0x3F):
         """QEMU + an enabled IOMMU with both engines' programs mapped."""
         q = self.start(globals_, machine_opts)
@@ -64,20 +41,6 @@ class Ctx:
                 mmu.map(CODE_IOVA[n], CODE_PA[n], ACI_RD, sync=False)
             mmu.enable(prefetch=prefetch)       # flushes everything
         return q, mmu, dmas
-
-    def close(self):
-        for q in self.instances:
-            if self.verbose:
-                sys.stderr.write(q.log())
-            q.close()
-        self.instances = []
-
-
-def no_audit(q):
-    """A correct programming sequence must not trip the audit."""
-    n = q.audit_errors()
-    check(n == 0, "unexpected audit errors (%d): %s" % (
-        n, q.log_lines("audit:")[:3]))
 
 
 # ---------------------------------------------------------------------------
@@ -857,42 +820,7 @@ def va_debug_port(ctx):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--qemu", default=os.environ.get(
-        "QEMU", os.path.join(REPO, "out", "qemu-system-aarch64")))
-    ap.add_argument("-k", dest="filter", default="",
-                    help="run only cases whose name contains this")
-    ap.add_argument("-v", dest="verbose", action="store_true",
-                    help="print each QEMU's log (faults, audit lines)")
-    args = ap.parse_args()
-    if not os.access(args.qemu, os.X_OK):
-        print("not ok - qemu binary %s missing (run tooling/emulator.sh)"
-              % args.qemu)
-        print("0 passed, 1 failed")
-        return 1
-    t0 = time.monotonic()
-    passed = failed = 0
-    for fn in CASES:
-        if args.filter not in fn.__name__:
-            continue
-        ctx = Ctx(args.qemu, args.verbose)
-        try:
-            fn(ctx)
-            print("ok - %s" % fn.__name__)
-            passed += 1
-        except Exception as e:  # noqa: BLE001
-            print("not ok - %s" % fn.__name__)
-            detail = str(e) if isinstance(e, TestFailure) \
-                else traceback.format_exc()
-            for line in detail.splitlines():
-                print("#   " + line)
-            failed += 1
-        finally:
-            ctx.close()
-        sys.stdout.flush()
-    print("# %.1f s" % (time.monotonic() - t0))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed or not passed else 0
+    return run_cases(__doc__, REPO, Ctx)
 
 
 if __name__ == "__main__":

@@ -4,12 +4,15 @@ guest RAM, and a PL330 program builder that runs copies via the debug
 registers.  Used by tooling/qtest-iommu.py.
 """
 
+import argparse
 import json
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+import traceback
 
 # --- board memory map (see emulator/README.md) -----------------------------
 CCU_BASE = 0x03001000
@@ -88,7 +91,9 @@ def check(cond, what):
 
 def check_eq(got, want, what):
     if got != want:
-        raise TestFailure("%s: got 0x%x, want 0x%x" % (what, got, want))
+        if isinstance(got, int) and isinstance(want, int):
+            raise TestFailure("%s: got 0x%x, want 0x%x" % (what, got, want))
+        raise TestFailure("%s: got %r, want %r" % (what, got, want))
 
 
 class Qemu:
@@ -427,3 +432,85 @@ class Pl330:
 
 def pattern(seed, length):
     return bytes(((i * 7 + seed * 13 + (i >> 8)) & 0xFF) for i in range(length))
+
+
+# --- the cases' harness ------------------------------------------------------
+CASES = []
+
+
+def case(fn):
+    """Register a test case: fn(ctx), failing by raising."""
+    CASES.append(fn)
+    return fn
+
+
+class QtestCtx:
+    """What a case gets: QEMU instances it starts, closed after it."""
+
+    def __init__(self, qemu_bin, verbose):
+        self.qemu_bin = qemu_bin
+        self.verbose = verbose
+        self.instances = []
+
+    def start(self, globals_=(), machine_opts="", extra_args=()):
+        extra = list(extra_args)
+        if machine_opts:
+            extra += ["-machine", "sun50i-h6-iommu-testbed," + machine_opts]
+        q = Qemu(self.qemu_bin, extra, globals_)
+        self.instances.append(q)
+        return q
+
+    def close(self):
+        for q in self.instances:
+            if self.verbose:
+                sys.stderr.write(q.log())
+            q.close()
+        self.instances = []
+
+
+def no_audit(q):
+    """A correct programming sequence must not trip the audit."""
+    n = q.audit_errors()
+    check(n == 0, "unexpected audit errors (%d): %s" % (
+        n, q.log_lines("audit:")[:3]))
+
+
+def run_cases(doc, repo, ctx_class):
+    """Run the registered cases: "ok - name" / "not ok - name" per case,
+    then "N passed, N failed"; returns the exit status."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--qemu", default=os.environ.get(
+        "QEMU", os.path.join(repo, "out", "qemu-system-aarch64")))
+    ap.add_argument("-k", dest="filter", default="",
+                    help="run only cases whose name contains this")
+    ap.add_argument("-v", dest="verbose", action="store_true",
+                    help="print each QEMU's log (faults, audit lines)")
+    args = ap.parse_args()
+    if not os.access(args.qemu, os.X_OK):
+        print("not ok - qemu binary %s missing (run tooling/emulator.sh)"
+              % args.qemu)
+        print("0 passed, 1 failed")
+        return 1
+    t0 = time.monotonic()
+    passed = failed = 0
+    for fn in CASES:
+        if args.filter not in fn.__name__:
+            continue
+        ctx = ctx_class(args.qemu, args.verbose)
+        try:
+            fn(ctx)
+            print("ok - %s" % fn.__name__)
+            passed += 1
+        except Exception as e:  # noqa: BLE001
+            print("not ok - %s" % fn.__name__)
+            detail = str(e) if isinstance(e, TestFailure) \
+                else traceback.format_exc()
+            for line in detail.splitlines():
+                print("#   " + line)
+            failed += 1
+        finally:
+            ctx.close()
+        sys.stdout.flush()
+    print("# %.1f s" % (time.monotonic() - t0))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed or not passed else 0
