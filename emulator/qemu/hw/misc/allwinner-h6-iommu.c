@@ -742,7 +742,9 @@ static IOMMUTLBEntry entry_identity(AwH6IommuState *s, hwaddr addr)
     };
 }
 
-static IOMMUTLBEntry entry_blocked(AwH6IommuState *s, hwaddr addr)
+/* An access @master made that is not translated: absorbed or refused. */
+static IOMMUTLBEntry entry_blocked(AwH6IommuState *s, int master,
+                                   hwaddr addr)
 {
     IOMMUTLBEntry ret = {
         .target_as = &s->sink_as,
@@ -752,6 +754,7 @@ static IOMMUTLBEntry entry_blocked(AwH6IommuState *s, hwaddr addr)
         .perm = IOMMU_RW,
     };
 
+    s->blocked[master]++;
     if (s->fault_policy == POLICY_BUS_ERROR) {
         ret.target_as = &s->dma_as;
         ret.perm = IOMMU_NONE;
@@ -783,19 +786,19 @@ static IOMMUTLBEntry aw_h6_iommu_translate(IOMMUMemoryRegion *iommu,
                         is_write ? "write" : "read");
         }
         return s->gated_passthrough ? entry_identity(s, addr)
-                                    : entry_blocked(s, addr);
+                                    : entry_blocked(s, master, addr);
     }
     if (!(s->reset & RESET_GLOBAL) || !(s->reset & BIT(master))) {
         trace_allwinner_h6_iommu_blocked(master, va, "lane in reset");
-        return entry_blocked(s, addr);
+        return entry_blocked(s, master, addr);
     }
     if (s->stuck & BIT(master)) {
         trace_allwinner_h6_iommu_blocked(master, va, "lane stalled");
-        return entry_blocked(s, addr);
+        return entry_blocked(s, master, addr);
     }
     if (!(s->enable & 1) && !s->disabled_passthrough) {
         trace_allwinner_h6_iommu_blocked(master, va, "translation off");
-        return entry_blocked(s, addr);
+        return entry_blocked(s, master, addr);
     }
     if (!(s->enable & 1) || (s->bypass & BIT(master))) {
         const char *why = (s->enable & 1) ? "bypass" : "translation off";
@@ -812,7 +815,7 @@ static IOMMUTLBEntry aw_h6_iommu_translate(IOMMUMemoryRegion *iommu,
     xlate(s, master, va, is_write, &r);
     if (r.status != XLATE_OK) {
         record_fault(s, master, va, is_write, &r);
-        return entry_blocked(s, addr);
+        return entry_blocked(s, master, addr);
     }
     trace_allwinner_h6_iommu_translate(master, va, r.pa | (va & 0xfff),
                                        is_write, r.path);
@@ -870,6 +873,12 @@ static AwH6IommuPort *new_port(AwH6IommuState *s, unsigned rd, unsigned wr)
                              name, 1ull << 32);
     s->num_ports++;
     return p;
+}
+
+uint32_t allwinner_h6_iommu_blocked(AwH6IommuState *s, unsigned master)
+{
+    assert(master < AW_H6_IOMMU_MAX_MASTERS);
+    return s->blocked[master];
 }
 
 MemoryRegion *allwinner_h6_iommu_master_mr(AwH6IommuState *s,

@@ -189,6 +189,8 @@ struct AwH6IommuState {
     /* Diagnostics, readable as QOM properties */
     uint32_t audit_errors;
     uint32_t fault_count;
+    /* Per master: accesses not translated (faulted, stalled, blocked) */
+    uint32_t blocked[AW_H6_IOMMU_MAX_MASTERS];
     /* CPU accesses to the registers, read by the testbed's bench page */
     uint64_t mmio_accesses;
 };
@@ -199,6 +201,14 @@ struct AwH6IommuState {
  */
 MemoryRegion *allwinner_h6_iommu_master_mr(AwH6IommuState *s,
                                            unsigned master);
+
+/*
+ * How many accesses of @master the IOMMU did not translate (faults, a
+ * stalled or held lane, translation off or powered off without
+ * passthrough), whatever fault-policy did with them: a master model that
+ * must tell a read that returned data from one that was absorbed asks.
+ */
+uint32_t allwinner_h6_iommu_blocked(AwH6IommuState *s, unsigned master);
 
 /*
  * Memory region for a master with two IOMMU ports: reads (including
