@@ -89,18 +89,27 @@ grep -E '^(PASS|FAIL|SKIP) ' "$OUT/logs/dt.log" | while read -r res name; do
 done
 grep -q '^PASS ' "$OUT/logs/dt.log" || fail "dt (no result, see $OUT/logs/dt.log)"
 
+# qtest NAME WHAT: tooling/qtest-NAME.py, one result per case
+# (qtest.CASE for the IOMMU model's, as before, qtest-NAME.CASE otherwise).
+qtest() {
+	local log=$OUT/logs/qtest-$1.log prefix=qtest-$1
+	[ "$1" != iommu ] || { log=$OUT/logs/qtest.log; prefix=qtest; }
+	step "check $2 (qtest)"
+	python3 "$TOP/tooling/qtest-$1.py" >"$log" 2>&1 || true
+	sed -n 's/^\(not \)\{0,1\}ok - \([^ ]*\).*/\1\2/p' "$log" |
+		while read -r a b; do
+			if [ "$a" = not ]; then fail "$prefix.$b"; else pass "$prefix.$a"; fi
+		done
+	grep -qE '^[0-9]+ passed, 0 failed$' "$log" ||
+		fail "$prefix (see $log)"
+}
+
 if [ "$mode" = all ]; then
 	run build-image "$TOP/tooling/build.sh" image || true
 	"$TOP/tooling/kunit.sh"
 	run emulator-build "$TOP/tooling/emulator.sh" || true
-	step "check the emulator's model (qtest)"
-	python3 "$TOP/tooling/qtest-iommu.py" >"$OUT/logs/qtest.log" 2>&1 || true
-	sed -n 's/^\(not \)\{0,1\}ok - \([^ ]*\).*/\1\2/p' "$OUT/logs/qtest.log" |
-		while read -r a b; do
-			if [ "$a" = not ]; then fail "qtest.$b"; else pass "qtest.$a"; fi
-		done
-	grep -qE '^[0-9]+ passed, 0 failed$' "$OUT/logs/qtest.log" ||
-		fail "qtest (see $OUT/logs/qtest.log)"
+	qtest iommu "the IOMMU model"
+	qtest display "the display path's models"
 	"$TOP/tooling/e2e.sh" || true
 	"$TOP/tooling/bench.sh" quick || true
 	step "the 6.12 backport"

@@ -27,6 +27,10 @@
 #include "hw/arm/boot.h"
 #include "hw/misc/allwinner-h6-ccu.h"
 #include "hw/misc/allwinner-h6-iommu.h"
+#include "hw/misc/allwinner-h6-regfile.h"
+#include "hw/display/allwinner-h6-de3.h"
+#include "hw/display/allwinner-h6-hdmi.h"
+#include "hw/display/allwinner-h6-tcon.h"
 #include "sysemu/cpu-timers.h"
 #include "sysemu/sysemu.h"
 #include "target/arm/cpu.h"
@@ -49,6 +53,12 @@ enum {
     TB_DMA2,
     TB_DMA3,
     TB_PERIPH,
+    TB_DE,
+    TB_SYSCON,
+    TB_HDMI,
+    TB_HDMI_PHY,
+    TB_TCON_TOP,
+    TB_TCON_TV,
     TB_BENCH,
     TB_SDRAM,
 };
@@ -66,6 +76,12 @@ static const hwaddr testbed_memmap[] = {
     [TB_DMA2]       = 0x04802000,
     [TB_DMA3]       = 0x04803000,
     [TB_PERIPH]     = 0x01000000,
+    [TB_DE]         = 0x01000000,
+    [TB_SYSCON]     = 0x03000000,
+    [TB_HDMI]       = 0x06000000,
+    [TB_HDMI_PHY]   = 0x06010000,
+    [TB_TCON_TOP]   = 0x06510000,
+    [TB_TCON_TV]    = 0x06515000,
     [TB_BENCH]      = 0x0a000000,
     [TB_SDRAM]      = 0x40000000,
 };
@@ -74,6 +90,8 @@ static const hwaddr testbed_memmap[] = {
 enum {
     TB_SPI_UART0    = 0,
     TB_SPI_IOMMU    = 57,
+    TB_SPI_HDMI     = 64,
+    TB_SPI_TCON_TV  = 66,
     TB_SPI_DMA0     = 120,
     TB_SPI_DMA1     = 121,
     TB_SPI_DMA2     = 122,
@@ -107,6 +125,8 @@ struct H6TestbedState {
     uint64_t bench_mmio_base;
     uint64_t bench_insn;
     uint64_t bench_mmio;
+
+    bool display;       /* the H6 display path, mixer 0 as master 0 */
 
     uint32_t dma_master[TESTBED_NUM_DMA];   /* read (or only) master */
     uint32_t dma0_write_master;
@@ -277,6 +297,56 @@ static const MemoryRegionOps bench_ops = {
     .valid.max_access_size = 4,
 };
 
+static void testbed_create_regfile(const char *name, hwaddr addr,
+                                   uint32_t size)
+{
+    DeviceState *dev = qdev_new(TYPE_AW_H6_REGFILE);
+
+    object_property_add_child(qdev_get_machine(), name, OBJECT(dev));
+    qdev_prop_set_uint32(dev, "size", size);
+    sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
+    sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, addr);
+}
+
+/*
+ * The display path of sun50i-h6.dtsi: the SRAM controller (which hands
+ * SRAM C to the DE), the DE with mixer 0 reading through IOMMU master 0,
+ * TCON-TOP, TCON-TV (whose frames drive the mixer), the HDMI controller
+ * and its PHY.
+ */
+static void testbed_create_display(H6TestbedState *s)
+{
+    DeviceState *de, *tcon, *hdmi;
+
+    testbed_create_regfile("syscon", testbed_memmap[TB_SYSCON], 0x1000);
+    testbed_create_regfile("tcon-top", testbed_memmap[TB_TCON_TOP], 0x1000);
+    testbed_create_regfile("hdmi-phy", testbed_memmap[TB_HDMI_PHY], 0x10000);
+
+    de = qdev_new(TYPE_AW_H6_DE3);
+    object_property_add_child(OBJECT(s), "de", OBJECT(de));
+    object_property_set_link(OBJECT(de), "iommu", OBJECT(&s->iommu),
+                             &error_fatal);
+    sysbus_realize_and_unref(SYS_BUS_DEVICE(de), &error_fatal);
+    sysbus_mmio_map(SYS_BUS_DEVICE(de), 0, testbed_memmap[TB_DE]);
+
+    tcon = qdev_new(TYPE_AW_H6_TCON);
+    object_property_add_child(OBJECT(s), "tcon-tv", OBJECT(tcon));
+    sysbus_realize_and_unref(SYS_BUS_DEVICE(tcon), &error_fatal);
+    sysbus_mmio_map(SYS_BUS_DEVICE(tcon), 0, testbed_memmap[TB_TCON_TV]);
+    sysbus_connect_irq(SYS_BUS_DEVICE(tcon), 0, gic_spi(s, TB_SPI_TCON_TV));
+    qdev_connect_gpio_out_named(tcon, AW_H6_TCON_FRAME_OUT, 0,
+                                qdev_get_gpio_in_named(de, AW_H6_DE3_FRAME_IN,
+                                                       0));
+
+    hdmi = qdev_new(TYPE_AW_H6_HDMI);
+    object_property_add_child(OBJECT(s), "hdmi", OBJECT(hdmi));
+    qdev_prop_set_uint32(hdmi, "xres", 1024);
+    qdev_prop_set_uint32(hdmi, "yres", 768);
+    sysbus_realize_and_unref(SYS_BUS_DEVICE(hdmi), &error_fatal);
+    sysbus_mmio_map(SYS_BUS_DEVICE(hdmi), 0, testbed_memmap[TB_HDMI]);
+    sysbus_connect_irq(SYS_BUS_DEVICE(hdmi), 0, gic_spi(s, TB_SPI_HDMI));
+}
+
 static void testbed_init(MachineState *ms)
 {
     H6TestbedState *s = SUN50I_H6_TESTBED(ms);
@@ -343,6 +413,10 @@ static void testbed_init(MachineState *ms)
                        allwinner_h6_iommu_master_mr(&s->iommu,
                                                     s->dma_master[3]),
                        testbed_memmap[TB_DMA3], TB_SPI_DMA3);
+
+    if (s->display) {
+        testbed_create_display(s);
+    }
 
     /* UART0: 16550 compatible (dw-apb-uart), reg-shift 2 */
     serial_mm_init(sysmem, testbed_memmap[TB_UART0], 2,
@@ -421,6 +495,16 @@ static void testbed_instance_init(Object *obj)
         "IOMMU master ID of PL330 #1 (default 4)");
 }
 
+static bool testbed_get_display(Object *obj, Error **errp)
+{
+    return SUN50I_H6_TESTBED(obj)->display;
+}
+
+static void testbed_set_display(Object *obj, bool value, Error **errp)
+{
+    SUN50I_H6_TESTBED(obj)->display = value;
+}
+
 static void testbed_class_init(ObjectClass *oc, void *data)
 {
     MachineClass *mc = MACHINE_CLASS(oc);
@@ -433,6 +517,12 @@ static void testbed_class_init(ObjectClass *oc, void *data)
     mc->default_cpu_type = ARM_CPU_TYPE_NAME("cortex-a53");
     mc->default_ram_size = 1 * GiB;
     mc->default_ram_id = "sun50i-h6.ram";
+
+    object_class_property_add_bool(oc, "display", testbed_get_display,
+                                   testbed_set_display);
+    object_class_property_set_description(oc, "display",
+        "the H6 display path: DE3 mixer 0 (IOMMU master 0), TCON-TOP, "
+        "TCON-TV, HDMI (default off)");
 }
 
 static const TypeInfo testbed_info = {
