@@ -31,6 +31,8 @@
 #       shift=0,sleep=off) and has Linux bring up one CPU only (maxcpus=1:
 #       the same count on every boot; QEMU with -smp 1 hangs 7.3's dw8250
 #       probe), BOARD_APPEND adds to the kernel command line.
+#       BOARD_DISPLAY=1 boots the display path (QEMU's display=on,
+#       board-h6-display.dtb; the mixer's trace in qemu.log).
 #       BOARD_GDB=PORT starts the board stopped, for gdb on 127.0.0.1:PORT
 #       (tooling/bench-profile.sh).
 #   board.sh vmlinux VARIANT
@@ -170,6 +172,16 @@ build_dtb() {
 				-o "$bdir/$name.dtb" "$bdir/$name.dts.pp"
 		done
 	done
+	# The display path, for BOARD_DISPLAY=1 boots.
+	cpp -nostdinc -undef -D__DTS__ -DTESTBED_H6 -DTESTBED_DISPLAY \
+		-x assembler-with-cpp -I "$vtree/include" -I "$inc" \
+		-I "$vtree/scripts/dtc/include-prefixes" \
+		"$TOP/emulator/board/sun50i-h6-iommu-testbed.dts" \
+		-o "$bdir/board-h6-display.dts.pp"
+	dtc -q -I dts -O dtb -Wno-interrupt_provider -Wno-unit_address_vs_reg \
+		-Wno-graph_child_address -Wno-avoid_unnecessary_addr_size \
+		-Wno-unique_unit_address \
+		-o "$bdir/board-h6-display.dtb" "$bdir/board-h6-display.dts.pp"
 }
 
 build_module() {
@@ -195,6 +207,11 @@ build_initramfs() {
 	mkdir -p "$tools"
 	"${ARM64_CROSS}gcc" -static -Os -s -Wall -Wextra -o "$bdir/init" \
 		"$TOP/e2e/init/init.c"
+	# The display test, against the UAPI headers of the kernel it tests.
+	TREE=$vtree kmake "$kdir" arm64 "$ARM64_CROSS" headers >/dev/null
+	"${ARM64_CROSS}gcc" -static -Os -s -Wall -Wextra \
+		-I "$kdir/usr/include" -o "$bdir/drm-flip" \
+		"$TOP/e2e/drm/drm-flip.c"
 	[ "$tools/gen_init_cpio" -nt "$vtree/usr/gen_init_cpio.c" ] ||
 		gcc -O2 -o "$tools/gen_init_cpio" "$vtree/usr/gen_init_cpio.c"
 	{
@@ -204,6 +221,7 @@ build_initramfs() {
 		echo "dir /sys 0755 0 0"
 		echo "dir /e2e 0755 0 0"
 		echo "file /init $bdir/init 0755 0 0"
+		echo "file /drm-flip $bdir/drm-flip 0755 0 0"
 		echo "file /sun50i_iommu_e2e.ko $bdir/sun50i_iommu_e2e.ko 0644 0 0"
 		[ ! -f "$bdir/sun50i-iommu-test.ko" ] ||
 			echo "file /sun50i-iommu-test.ko $bdir/sun50i-iommu-test.ko 0644 0 0"
@@ -243,6 +261,12 @@ boot() {
 	local soc=${BOARD_SOC:-h6} machine=sun50i-h6-iommu-testbed g dtb
 	local -a globals=() icount=() gdb=()
 	dtb=board-$soc$([ "${BOARD_DMAS:-2}" = 2 ] || echo "-${BOARD_DMAS}dma").dtb
+	local -a display=()
+	if [ "${BOARD_DISPLAY:-0}" = 1 ]; then
+		dtb=board-h6-display.dtb
+		machine+=,display=on
+		display=(-trace allwinner_h6_de3_layer)
+	fi
 	[ "$soc" = h6 ] ||
 		machine+=,iommu-num-masters=7,iommu-bypass-reset=0x7f,iommu-range-invalidation=on,iommu-prefetch-valid-fix=on,iommu-version=0x14
 	for g in ${BOARD_GLOBALS:-}; do
@@ -267,7 +291,7 @@ boot() {
 		-append "console=ttyS0,115200 earlycon printk.devkmsg=on panic=-1 $append" \
 		-display none -monitor none -serial stdio -no-reboot \
 		-global allwinner-h6-iommu.caches-survive-reset=on "${globals[@]}" \
-		-trace allwinner_h6_iommu_power \
+		-trace allwinner_h6_iommu_power "${display[@]}" \
 		-d guest_errors -D "$logdir/qemu.log" </dev/null |
 		if [ "${BOARD_TEE:-0}" = 1 ]; then
 			tee "$logdir/console.log"

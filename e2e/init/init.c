@@ -13,6 +13,7 @@
  *   ls DIR               log a directory's entries
  *   readlink PATH        log a symbolic link's target
  *   dmatest SECONDS      start dmatest and wait for it to finish
+ *   run PROGRAM ARGS...  run a program of the initramfs and wait for it
  *   sleep MS
  *
  * Everything is logged through /dev/kmsg, so it lands on the console in
@@ -33,6 +34,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -179,6 +181,32 @@ static void cmd_dmatest(int seconds)
 	say("error: dmatest did not finish in %d s", seconds);
 }
 
+/* Run PROGRAM with the blank-separated ARGS; an error if it fails. */
+static void cmd_run(char *prog, char *args)
+{
+	char *argv[16], *save = NULL;
+	int argc = 0, status;
+	pid_t pid;
+
+	argv[argc++] = prog;
+	for (char *a = strtok_r(args, " \t", &save); a && argc < 15;
+	     a = strtok_r(NULL, " \t", &save))
+		argv[argc++] = a;
+	argv[argc] = NULL;
+	pid = fork();
+	if (pid < 0) {
+		say("error: run %s: %s", prog, strerror(errno));
+		return;
+	}
+	if (!pid) {
+		execv(prog, argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		say("error: run %s: status 0x%x", prog, status);
+}
+
 static void run_line(char *line)
 {
 	char *cmd, *arg, *rest;
@@ -215,6 +243,8 @@ static void run_line(char *line)
 		cmd_readlink(arg);
 	} else if (!strcmp(cmd, "dmatest")) {
 		cmd_dmatest(atoi(arg));
+	} else if (!strcmp(cmd, "run")) {
+		cmd_run(arg, rest ?: (char *)"");
 	} else if (!strcmp(cmd, "sleep")) {
 		usleep(atoi(arg) * 1000);
 	} else {
