@@ -75,6 +75,7 @@ CASES=(
 	"system-sleep        sleep       300 -    full    20 suspend/resume cycles with DMA after each, kmemleak"
 	"pm-disabled         nopm        300 nopm full    a CONFIG_PM=n kernel: IOMMU on from probe, DMA correct"
 	"no-unbind           unbind      60  -    default the IOMMU driver cannot be unbound through sysfs"
+	"display             display     300 -    full    the H6 display path: drm-flip's page flips scanned out by mixer 0 through the IOMMU"
 )
 # Cases whose DMA is untranslated on purpose: no audit of it.
 UNTRANSLATED_CASES=" identity-domain "
@@ -82,6 +83,9 @@ UNTRANSLATED_CASES=" identity-domain "
 APPEND_CASES=" lazy-dmatest|iommu.strict=0 "
 # Cases on the board with four PL330s (masters 1/3, 4, 2 and 5).
 FOUR_DMA_CASES=" several-faults "
+# Cases on the H6 display path (QEMU's display=on, board-h6-display.dtb):
+# the H6's DE3 only, not the H616's.
+DISPLAY_CASES=" display "
 
 # Settings: "name|properties" of the IOMMU model (-global
 # allwinner-h6-iommu.PROPERTY=VALUE), each a value the hardware reference
@@ -112,7 +116,7 @@ SETTINGS=(
 # that is hardest on a driver.
 PESSIMISTIC="ivld-mask=silicon-only prefetch-distance=8 prefetch-holder=on gated-passthrough=on disabled-passthrough=on err-data-pte=off lane-reset-flush=off lane-reset-clears-fault=on err-latch=latest wac-latency=4 perm-before-valid=on bypass-reset=0x3f"
 # Cases in which no DMA may fault: the model must log no fault at all.
-NO_FAULT_CASES=" dma-domain-dmatest lazy-dmatest concurrent-masters pm-disabled system-sleep identity-domain no-unbind "
+NO_FAULT_CASES=" dma-domain-dmatest lazy-dmatest concurrent-masters pm-disabled system-sleep identity-domain no-unbind display "
 
 # Mainline (the base's own drivers/iommu/sun50i-iommu.c and DT: 7.3's, or
 # 6.12's with BASE=6.12; the two differ only in API changes) cannot pass these
@@ -373,6 +377,11 @@ check_pm-disabled() {
 		-- "the nopm kernel has no CONFIG_PM"
 }
 
+# The frames the mixer scanned out against what drm-flip drew.
+check_display() {
+	python3 "$TOP/tooling/e2e-display.py" "$1" "$2"
+}
+
 # boot_checks LOG QLOG RC TIMEOUT: the boot itself, which must never fail.
 boot_checks() {
 	local log=$1 qlog=$2 rc=$3 timeout=$4 c reports errors
@@ -457,6 +466,7 @@ run_case() {
 	t0=$(date +%s)
 	BOARD_SOC=$soc BOARD_GLOBALS=$props BOARD_APPEND=$append \
 		BOARD_DMAS=$([[ $FOUR_DMA_CASES == *" $name "* ]] && echo 4 || echo 2) \
+		BOARD_DISPLAY=$([[ $DISPLAY_CASES == *" $name "* ]] && echo 1 || echo 0) \
 		"$TOP/tooling/board.sh" boot "$kernel" "$script" "$dir" "$timeout" || rc=$?
 	secs=$(($(date +%s) - t0))
 	note "  $name${tag:+[$tag]}: ${secs} s"
@@ -525,6 +535,7 @@ for run in "${RUNS[@]}"; do
 	for entry in "${CASES[@]}"; do
 		read -r name script timeout kernel runs _ <<<"$entry"
 		[ "$only" = "  " ] || [[ $only == *" $name "* ]] || continue
+		[ "$soc" = h6 ] || [[ $DISPLAY_CASES != *" $name "* ]] || continue
 		case $runs in
 		default) [ "$soc $setting" = "h6 default" ] || continue ;;
 		full) [ "$scope" = full ] || continue ;;

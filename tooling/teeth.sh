@@ -54,6 +54,9 @@ bypass-switch)	# the old switch: every master bypassed, so DMA goes untranslated
 ivld-while-off)	# invalidations reach the registers of a powered-off IOMMU
 	old='	if (iommu->powered && iommu->installed == &dom->domain)'
 	new='	if (iommu->installed == &dom->domain)' ;;
+display-bypassed) # master 0, the display engine, left bypassed in a paging domain
+	old='			   domain == &sun50i_iommu_identity_domain ? masters : 0);'
+	new='			   domain == &sun50i_iommu_identity_domain ? masters : BIT(0));' ;;
 attach-while-off) # an attach programs a powered-off IOMMU
 	old='	if (iommu->powered)
 		return sun50i_iommu_program(iommu, domain);'

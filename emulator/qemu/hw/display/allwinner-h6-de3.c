@@ -172,6 +172,7 @@ static void aw_h6_de3_layer(AwH6De3State *s, unsigned pipe, unsigned ch,
     unsigned lw = SIZE_W(size), lh = SIZE_H(size);
     unsigned x0 = COORD_X(coord), y0 = COORD_Y(coord);
     unsigned faults = 0;
+    bool decode_error = false;
     uint32_t crc = crc32(0, NULL, 0);
 
     if (!bpp) {
@@ -187,10 +188,19 @@ static void aw_h6_de3_layer(AwH6De3State *s, unsigned pipe, unsigned ch,
         uint32_t *out = visible ? (uint32_t *)(fb + (y0 + y) * stride) + x0
                                 : NULL;
         uint32_t blocked = allwinner_h6_iommu_blocked(s->iommu, s->master);
-        MemTxResult res;
+        MemTxResult res = MEMTX_DECODE_ERROR;
 
-        res = address_space_read(&s->dma_as, addr + (uint64_t)y * pitch,
-                                 MEMTXATTRS_UNSPECIFIED, s->line, lw * bpp);
+        /*
+         * Past a line that is nowhere (untranslated DMA to no memory),
+         * the rest of the layer counts as faulting unread: QEMU would log
+         * every word of it.
+         */
+        if (!decode_error) {
+            res = address_space_read(&s->dma_as, addr + (uint64_t)y * pitch,
+                                     MEMTXATTRS_UNSPECIFIED, s->line,
+                                     lw * bpp);
+            decode_error = res == MEMTX_DECODE_ERROR;
+        }
         if (allwinner_h6_iommu_blocked(s->iommu, s->master) != blocked) {
             res = MEMTX_ERROR;
         }

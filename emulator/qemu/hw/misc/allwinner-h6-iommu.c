@@ -151,6 +151,13 @@ static const char *master_name(int master)
 /* ------------------------------------------------------------------ */
 /* Audit log                                                           */
 
+/*
+ * Audit lines logged at most: a master that goes untranslated for good (a
+ * scanning-out display) would fill the disk. The count goes on (QOM
+ * "audit-errors").
+ */
+#define AUDIT_LOG_MAX           10000
+
 static void G_GNUC_PRINTF(2, 3)
 audit_error(AwH6IommuState *s, const char *fmt, ...)
 {
@@ -160,7 +167,14 @@ audit_error(AwH6IommuState *s, const char *fmt, ...)
     if (!s->audit) {
         return;
     }
-    s->audit_errors++;
+    if (++s->audit_errors > AUDIT_LOG_MAX) {
+        if (s->audit_errors == AUDIT_LOG_MAX + 1) {
+            qemu_log_mask(LOG_GUEST_ERROR, PREFIX "audit: more than %d "
+                          "audit errors: the rest are not logged\n",
+                          AUDIT_LOG_MAX);
+        }
+        return;
+    }
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Checks of the e2e display case: what drm-flip drew against what the
+mixer model scanned out (tooling/e2e.sh, check_display).
+
+  e2e-display.py CONSOLE_LOG QEMU_LOG
+
+CONSOLE_LOG has drm-flip's lines: each buffer's framebuffer ID and CRC,
+debugfs' framebuffers with their DMA address and size, the flips.
+QEMU_LOG has the mixer's trace: per frame the IOVA range read, the CRC of
+the bytes read and the lines that faulted. Prints "ok ID - WHAT" or
+"not ok ID - WHAT" per check, as e2e.sh's checks do.
+"""
+
+import re
+import sys
+
+BUFFER = re.compile(r"drm-flip: buffer (\d+) fb (\d+) .* crc (0x[0-9a-f]+)")
+FRAMEBUFFER = re.compile(r"drm-flip: debugfs:framebuffer\[(\d+)\]:")
+DMA = re.compile(r"drm-flip: debugfs:\s*dma_addr=(0x[0-9a-f]+)")
+OBJ_SIZE = re.compile(r"drm-flip: debugfs:\s*size=(\d+)$")
+FLIPS = re.compile(r"drm-flip: done: (\d+) flips")
+LAYER = re.compile(r"allwinner_h6_de3_layer frame (\d+) channel \d+ format \d+ "
+                   r"iova (0x[0-9a-f]+)-(0x[0-9a-f]+) \d+x\d+ "
+                   r"crc (0x[0-9a-f]+) faults (\d+)")
+
+
+def check(ok, ident, what):
+    print("%sok %s - %s" % ("" if ok else "not ", ident, what))
+
+
+def main():
+    console = open(sys.argv[1], errors="replace").read().splitlines()
+    trace = open(sys.argv[2], errors="replace").read().splitlines()
+
+    buffers = {}            # fb id -> (index, crc)
+    mappings = {}           # fb id -> [dma, size]
+    flips = 0
+    fb = None
+    for line in console:
+        m = BUFFER.search(line)
+        if m:
+            buffers[int(m.group(2))] = (int(m.group(1)), int(m.group(3), 16))
+        m = FRAMEBUFFER.search(line)
+        if m:
+            fb = int(m.group(1))
+            mappings[fb] = [None, None]
+        m = DMA.search(line)
+        if m and fb is not None:
+            mappings[fb][0] = int(m.group(1), 16)
+        m = OBJ_SIZE.search(line)
+        if m and fb is not None:
+            mappings[fb][1] = int(m.group(1))
+        m = FLIPS.search(line)
+        if m:
+            flips = int(m.group(1))
+    frames = [(int(a), int(b, 16), int(c, 16), int(d, 16), int(e))
+              for a, b, c, d, e in (m.groups() for m in map(LAYER.search, trace)
+                                    if m)]
+
+    check(flips >= 20 and len(buffers) == 2, "flips",
+          "drm-flip page-flipped %d times between %d buffers" %
+          (flips, len(buffers)))
+    known = {fb: v for fb, v in mappings.items() if None not in v}
+    check(set(buffers) <= set(known), "buffer-mappings",
+          "debugfs gave the DMA address and size of drm-flip's buffers "
+          "(%d framebuffers listed)" % len(known))
+
+    # Frames of drm-flip's buffers: each read its buffer, whole, right.
+    shown = {0: 0, 1: 0}
+    wrong = []
+    for frame, start, end, crc, _ in frames:
+        for fb, (index, want) in buffers.items():
+            if fb in known and start == known[fb][0]:
+                shown[index] += 1
+                if crc != want:
+                    wrong.append("frame %d: crc 0x%08x, buffer %d drew "
+                                 "0x%08x" % (frame, crc, index, want))
+    check(shown[0] > 0 and shown[1] > 0 and shown[0] + shown[1] >= flips,
+          "both-buffers", "frames scanned out of buffer 0: %d, of buffer 1: "
+          "%d (%d flips)" % (shown[0], shown[1], flips))
+    check(not wrong, "frame-crc", "every frame of a buffer has the CRC "
+          "drm-flip drew into it%s" % (": " + wrong[0] if wrong else ""))
+
+    # Every frame read inside one framebuffer's DMA mapping.
+    outside = [f for f in frames
+               if not any(dma <= f[1] and f[2] <= dma + size
+                          for dma, size in known.values())]
+    check(frames and not outside, "iova-in-buffers",
+          "%d frames, each read within a framebuffer's DMA mapping%s" %
+          (len(frames), ": frame %d read 0x%08x-0x%08x" % outside[0][:3]
+           if outside else ""))
+    faulted = [f for f in frames if f[4]]
+    check(not faulted, "no-frame-fault", "no frame had a faulting line%s" %
+          (": frame %d, %d lines" % (faulted[0][0], faulted[0][4])
+           if faulted else ""))
+    console_fb = [fb for fb in known if fb not in buffers]
+    check(any(f[1] == known[fb][0] for f in frames for fb in console_fb),
+          "console", "the fbdev console was scanned out too")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
