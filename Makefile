@@ -45,7 +45,7 @@ emulator: deps ## build qemu-system-aarch64 with our H6 IOMMU model and board
 qtest: emulator ## the model's self-test through QEMU's qtest protocol
 	@python3 $(T)/qtest-iommu.py
 
-run: all ## make, then boot the emulated board: a DMA copy through the IOMMU
+run: all ## make, then boot the emulated board: a DMA copy, the display (out/run/*.png)
 	@$(T)/run.sh
 
 e2e: tree ## the end-to-end suite on the emulated board

@@ -33,6 +33,8 @@
 #       probe), BOARD_APPEND adds to the kernel command line.
 #       BOARD_DISPLAY=1 boots the display path (QEMU's display=on,
 #       board-h6-display.dtb; the mixer's trace in qemu.log).
+#       BOARD_QMP=SOCKET opens QEMU's QMP on that UNIX socket
+#       (tooling/screendump.py).
 #       BOARD_GDB=PORT starts the board stopped, for gdb on 127.0.0.1:PORT
 #       (tooling/bench-profile.sh).
 #   board.sh vmlinux VARIANT
@@ -259,7 +261,7 @@ boot() {
 	local script=$2 logdir=$3 timeout=${4:-300} rc=0
 	variant_vars "$1"
 	local soc=${BOARD_SOC:-h6} machine=sun50i-h6-iommu-testbed g dtb
-	local -a globals=() icount=() gdb=()
+	local -a globals=() icount=() control=()
 	dtb=board-$soc$([ "${BOARD_DMAS:-2}" = 2 ] || echo "-${BOARD_DMAS}dma").dtb
 	local -a display=()
 	if [ "${BOARD_DISPLAY:-0}" = 1 ]; then
@@ -284,9 +286,10 @@ boot() {
 		icount=(-icount shift=0,sleep=off)
 		append+=" maxcpus=1"
 	fi
-	[ -z "${BOARD_GDB:-}" ] || gdb=(-gdb "tcp:127.0.0.1:$BOARD_GDB" -S)
+	[ -z "${BOARD_GDB:-}" ] || control=(-gdb "tcp:127.0.0.1:$BOARD_GDB" -S)
+	[ -z "${BOARD_QMP:-}" ] || control+=(-qmp "unix:$BOARD_QMP,server=on,wait=off")
 	timeout -k 10 "$timeout" "$QEMU" -M "$machine" -smp 2 \
-		"${icount[@]}" "${gdb[@]}" -m 1G -kernel "$image" -dtb "$bdir/$dtb" \
+		"${icount[@]}" "${control[@]}" -m 1G -kernel "$image" -dtb "$bdir/$dtb" \
 		-initrd "$bdir/initramfs.cpio" \
 		-append "console=ttyS0,115200 earlycon printk.devkmsg=on panic=-1 $append" \
 		-display none -monitor none -serial stdio -no-reboot \

@@ -1,16 +1,35 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # run.sh (make run): build what is missing, boot the emulated board with
-# our kernel, show the IOMMU driver and its group, run a DMA copy through
-# the IOMMU (e2e/guest/demo.e2e: mappings, a fault, the IOMMU's PMU
-# counters), power off, and show what the IOMMU model saw.
+# our kernel and the display path, show the IOMMU driver and its group, run
+# a DMA copy through the IOMMU (e2e/guest/demo.e2e: mappings, a fault, the
+# IOMMU's PMU counters), show the console and a test pattern on the display
+# (screenshots out/run/console.png and out/run/screen.png, taken by QEMU),
+# power off, and show what the IOMMU model saw.
 source "$(dirname "$0")/lib.sh"
 
 dir=$OUT/logs/run
+shots=$OUT/run
+qmp=$dir/qmp.sock
 "$TOP/tooling/board.sh" build ours
 step "booting sun50i-h6-iommu-testbed (console below; log in $dir)"
+mkdir -p "$dir" "$shots"
+rm -f "$shots"/*.png "$qmp"
+# The screenshots, when the guest says what is on the display.
+python3 "$TOP/tooling/screendump.py" "$qmp" "$shots/console.png" \
+	--after "$dir/console.log" "e2e: the console on the display" \
+	>"$dir/console-shot.log" 2>&1 &
+console_shot=$!
+python3 "$TOP/tooling/screendump.py" "$qmp" "$shots/screen.png" \
+	--after "$dir/console.log" "drm-flip: holding" \
+	>"$dir/screen-shot.log" 2>&1 &
+screen_shot=$!
 rc=0
-BOARD_TEE=1 "$TOP/tooling/board.sh" boot ours demo "$dir" 180 || rc=$?
+BOARD_TEE=1 BOARD_DISPLAY=1 BOARD_QMP=$qmp BOARD_APPEND="console=tty0" \
+	"$TOP/tooling/board.sh" boot ours demo "$dir" 180 || rc=$?
+wait "$console_shot" || die "no console screenshot: $(cat "$dir/console-shot.log")"
+wait "$screen_shot" || die "no screenshot: $(cat "$dir/screen-shot.log")"
+step "screenshots: $shots/console.png, $shots/screen.png"
 
 step "what the IOMMU model saw (QEMU log $dir/qemu.log)"
 grep 'sun50i-iommu: fault:' "$dir/qemu.log" | sed 's/^/    /' | head -n 10 || true

@@ -3,7 +3,7 @@
  * drm-flip: the display test of the e2e initramfs, written against the
  * kernel's DRM UAPI headers (no libdrm on the board).
  *
- *   drm-flip FORMAT FLIPS     FORMAT: XR24, AR24 or RG16
+ *   drm-flip FORMAT FLIPS [HOLD_MS]     FORMAT: XR24, AR24 or RG16
  *
  * Opens /dev/dri/card0, takes the first connected connector, its
  * preferred mode and a CRTC its encoder can drive; creates two dumb
@@ -11,7 +11,8 @@
  * buffer's CRC-32 as a display engine reads it (each line's visible
  * bytes, without the pitch's padding) and the DMA addresses debugfs gives
  * for them; sets the mode on buffer 0, then page-flips FLIPS times between
- * the buffers, waiting for each flip's vblank event.
+ * the buffers, waiting for each flip's vblank event; then, with HOLD_MS,
+ * keeps the last buffer on screen that long (for a screenshot).
  *
  * Lines go to /dev/kmsg as "drm-flip: ...", in order with the kernel's;
  * the host's checks parse them (tooling/e2e.sh). Exits non-zero on any
@@ -274,8 +275,8 @@ int main(int argc, char **argv)
 	int fd, flips;
 
 	kmsg = open("/dev/kmsg", O_WRONLY);
-	if (argc != 3 || strlen(argv[1]) != 4) {
-		say("usage: drm-flip XR24|AR24|RG16 FLIPS");
+	if (argc < 3 || argc > 4 || strlen(argv[1]) != 4) {
+		say("usage: drm-flip XR24|AR24|RG16 FLIPS [HOLD_MS]");
 		return 2;
 	}
 	format = fourcc_code(argv[1][0], argv[1][1], argv[1][2], argv[1][3]);
@@ -327,5 +328,9 @@ int main(int argc, char **argv)
 		say("flip %d to buffer %d at vblank %u", i, i % 2, seq);
 	}
 	say("done: %d flips", flips);
+	if (argc == 4) {
+		say("holding buffer %d for %s ms", flips % 2, argv[3]);
+		usleep(atoi(argv[3]) * 1000);
+	}
 	return 0;
 }
