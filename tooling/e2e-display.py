@@ -14,13 +14,16 @@ the bytes read and the lines that faulted. Prints "ok ID - WHAT" or
 import re
 import sys
 
-BUFFER = re.compile(r"drm-flip: buffer (\d+) fb (\d+) .* crc (0x[0-9a-f]+)")
+BUFFER = re.compile(r"drm-flip: buffer (\d+) fb (\d+) \S+ format (\S+) .* "
+                    r"crc (0x[0-9a-f]+)")
+# drm-flip's formats as the mixer's format field
+FORMATS = {"AR24": 0, "XR24": 4, "RG16": 10}
 FRAMEBUFFER = re.compile(r"drm-flip: debugfs:framebuffer\[(\d+)\]:")
 DMA = re.compile(r"drm-flip: debugfs:\s*dma_addr=(0x[0-9a-f]+)")
 OBJ_SIZE = re.compile(r"drm-flip: debugfs:\s*size=(\d+)$")
 FLIPS = re.compile(r"drm-flip: done: (\d+) flips")
-LAYER = re.compile(r"allwinner_h6_de3_layer frame (\d+) channel \d+ format \d+ "
-                   r"iova (0x[0-9a-f]+)-(0x[0-9a-f]+) \d+x\d+ "
+LAYER = re.compile(r"allwinner_h6_de3_layer frame (\d+) channel \d+ "
+                   r"format (\d+) iova (0x[0-9a-f]+)-(0x[0-9a-f]+) \d+x\d+ "
                    r"crc (0x[0-9a-f]+) faults (\d+)")
 
 
@@ -29,7 +32,7 @@ def check(ok, ident, what):
 
 
 def parse_runs(console):
-    """drm-flip's runs: each its buffers (fb -> (index, crc)), the
+    """drm-flip's runs: each its buffers (fb -> (index, format, crc)), the
     framebuffers debugfs listed (fb -> [dma, size]) and its flips."""
     runs = []
     fb = None
@@ -42,8 +45,8 @@ def parse_runs(console):
         run = runs[-1]
         m = BUFFER.search(line)
         if m:
-            run["buffers"][int(m.group(2))] = (int(m.group(1)),
-                                               int(m.group(3), 16))
+            run["buffers"][int(m.group(2))] = (
+                int(m.group(1)), FORMATS.get(m.group(3)), int(m.group(4), 16))
         m = FRAMEBUFFER.search(line)
         if m:
             fb = int(m.group(1))
@@ -64,25 +67,26 @@ def main():
     console = open(sys.argv[1], errors="replace").read().splitlines()
     trace = open(sys.argv[2], errors="replace").read().splitlines()
     runs = parse_runs(console)
-    frames = [(int(a), int(b, 16), int(c, 16), int(d, 16), int(e))
-              for a, b, c, d, e in (m.groups() for m in map(LAYER.search, trace)
-                                    if m)]
+    # (frame, start, end, crc, faulting lines, format)
+    frames = [(int(a), int(c, 16), int(d, 16), int(e, 16), int(g), int(b))
+              for a, b, c, d, e, g in (m.groups()
+                                       for m in map(LAYER.search, trace) if m)]
 
     flips = sum(r["flips"] or 0 for r in runs)
     check(runs and all(r["flips"] and len(r["buffers"]) == 2 for r in runs),
           "flips", "drm-flip ran %d times, each page-flipping between 2 "
           "buffers to the end: %d flips" % (len(runs), flips))
-    # IOVA -> what may be read there: the buffers (index, crc) mapped
-    # there in some run; and every framebuffer mapping.
+    # (IOVA, format) -> what may be read there: the buffers (index, crc)
+    # mapped there in some run; and every framebuffer mapping.
     wants, mappings, unmapped = {}, [], 0
     for r in runs:
         known = {fb: v for fb, v in r["mappings"].items() if None not in v}
         mappings += known.values()
-        for fb, (index, crc) in r["buffers"].items():
+        for fb, (index, fmt, crc) in r["buffers"].items():
             if fb not in known:
                 unmapped += 1
                 continue
-            wants.setdefault(known[fb][0], set()).add((index, crc))
+            wants.setdefault((known[fb][0], fmt), set()).add((index, crc))
     check(runs and not unmapped, "buffer-mappings",
           "debugfs gave the DMA address and size of drm-flip's buffers "
           "(%d framebuffers listed, %d buffers without)" %
@@ -91,16 +95,17 @@ def main():
     # Frames of drm-flip's buffers: each read its buffer, whole, right.
     shown = {0: 0, 1: 0}
     wrong = []
-    for frame, start, end, crc, _ in frames:
-        if start not in wants:
+    for frame, start, end, crc, _, fmt in frames:
+        want = wants.get((start, fmt))
+        if not want:
             continue
-        match = [i for i, c in wants[start] if c == crc]
+        match = [i for i, c in want if c == crc]
         if match:
             shown[match[0]] += 1
         else:
-            wrong.append("frame %d at 0x%08x: crc 0x%08x, drawn %s" %
-                         (frame, start, crc, ", ".join(
-                             "0x%08x" % c for _, c in wants[start])))
+            wrong.append("frame %d at 0x%08x, format %d: crc 0x%08x, drawn "
+                         "%s" % (frame, start, fmt, crc, ", ".join(
+                             "0x%08x" % c for _, c in want)))
     check(shown[0] > 0 and shown[1] > 0 and shown[0] + shown[1] >= flips,
           "both-buffers", "frames scanned out of buffer 0: %d, of buffer 1: "
           "%d (%d flips)" % (shown[0], shown[1], flips))
@@ -119,7 +124,7 @@ def main():
     check(not faulted, "no-frame-fault", "no frame had a faulting line%s" %
           (": frame %d, %d lines" % (faulted[0][0], faulted[0][4])
            if faulted else ""))
-    console_iovas = {dma for dma, _ in mappings} - set(wants)
+    console_iovas = {dma for dma, _ in mappings} - {a for a, _ in wants}
     check(any(f[1] in console_iovas for f in frames), "console",
           "the fbdev console was scanned out too")
     return 0
