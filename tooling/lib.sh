@@ -34,6 +34,11 @@ ARM32_CROSS=arm-linux-gnueabihf-
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_BASEDIR=$TOP
 export CCACHE_NOHASHDIR=1
+# Kbuild passes -fmacro-prefix-map=<the tree's absolute path>/=, which
+# base_dir does not rewrite: every object of a clone elsewhere missed.
+# The option makes __FILE__ relative to the tree, so the object does not
+# depend on its value: keep it out of the hash.
+export CCACHE_IGNOREOPTIONS='-fmacro-prefix-map=*'
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
 # Depend mode: a miss does not run the preprocessor a second time to hash
 # its output; the compiler's own -MD list keys the entry. About 15% less
