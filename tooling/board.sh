@@ -151,39 +151,37 @@ bench_kernel() {
 
 # build_dtb: board-h6.dtb, board-h616.dtb with the H616's IOMMU, and each
 # with four PL330s (-4dma).
+# board_dtb NAME DEFINE...: the board DTS with these cpp defines, as
+# $bdir/NAME.dtb, against the tree's sun50i-h6.dtsi.
+board_dtb() {
+	local name=$1 inc=$vtree/arch/arm64/boot/dts/allwinner
+	shift
+	cpp -nostdinc -undef -D__DTS__ "$@" -x assembler-with-cpp \
+		-I "$vtree/include" -I "$inc" \
+		-I "$vtree/scripts/dtc/include-prefixes" \
+		"$TOP/emulator/board/sun50i-h6-iommu-testbed.dts" \
+		-o "$bdir/$name.dts.pp"
+	# The kernel's default dtc warning set for its DTBs.
+	dtc -q -I dts -O dtb -Wno-interrupt_provider -Wno-unit_address_vs_reg \
+		-Wno-graph_child_address -Wno-avoid_unnecessary_addr_size \
+		-Wno-unique_unit_address \
+		-o "$bdir/$name.dtb" "$bdir/$name.dts.pp"
+}
+
 build_dtb() {
-	local inc=$vtree/arch/arm64/boot/dts/allwinner soc dmas name
+	local soc dmas
 	local -a defs
 	step "board DTBs against $(basename "$vtree")'s sun50i-h6.dtsi"
 	for soc in h6 h616; do
 		for dmas in 2 4; do
-			name=board-$soc$([ "$dmas" = 2 ] || echo -${dmas}dma)
 			defs=(-DTESTBED_$(echo "$soc" | tr a-z A-Z))
 			[ "$dmas" = 2 ] || defs+=(-DTESTBED_${dmas}DMA)
-			cpp -nostdinc -undef -D__DTS__ "${defs[@]}" \
-				-x assembler-with-cpp -I "$vtree/include" \
-				-I "$inc" -I "$vtree/scripts/dtc/include-prefixes" \
-				"$TOP/emulator/board/sun50i-h6-iommu-testbed.dts" \
-				-o "$bdir/$name.dts.pp"
-			# The kernel's default dtc warning set for its DTBs.
-			dtc -q -I dts -O dtb -Wno-interrupt_provider \
-				-Wno-unit_address_vs_reg \
-				-Wno-graph_child_address \
-				-Wno-avoid_unnecessary_addr_size \
-				-Wno-unique_unit_address \
-				-o "$bdir/$name.dtb" "$bdir/$name.dts.pp"
+			board_dtb "board-$soc$([ "$dmas" = 2 ] || echo -${dmas}dma)" \
+				"${defs[@]}"
 		done
 	done
 	# The display path, for BOARD_DISPLAY=1 boots.
-	cpp -nostdinc -undef -D__DTS__ -DTESTBED_H6 -DTESTBED_DISPLAY \
-		-x assembler-with-cpp -I "$vtree/include" -I "$inc" \
-		-I "$vtree/scripts/dtc/include-prefixes" \
-		"$TOP/emulator/board/sun50i-h6-iommu-testbed.dts" \
-		-o "$bdir/board-h6-display.dts.pp"
-	dtc -q -I dts -O dtb -Wno-interrupt_provider -Wno-unit_address_vs_reg \
-		-Wno-graph_child_address -Wno-avoid_unnecessary_addr_size \
-		-Wno-unique_unit_address \
-		-o "$bdir/board-h6-display.dtb" "$bdir/board-h6-display.dts.pp"
+	board_dtb board-h6-display -DTESTBED_H6 -DTESTBED_DISPLAY
 }
 
 build_module() {
@@ -212,7 +210,7 @@ build_initramfs() {
 	# The display test, against the UAPI headers of the kernel it tests.
 	TREE=$vtree kmake "$kdir" arm64 "$ARM64_CROSS" headers >/dev/null
 	"${ARM64_CROSS}gcc" -static -Os -s -Wall -Wextra \
-		-I "$kdir/usr/include" -o "$bdir/drm-flip" \
+		-I "$kdir/usr/include" -I "$TOP/e2e/init" -o "$bdir/drm-flip" \
 		"$TOP/e2e/drm/drm-flip.c"
 	[ "$tools/gen_init_cpio" -nt "$vtree/usr/gen_init_cpio.c" ] ||
 		gcc -O2 -o "$tools/gen_init_cpio" "$vtree/usr/gen_init_cpio.c"

@@ -34,6 +34,8 @@
 #include <drm/drm_fourcc.h>
 #include <drm/drm_mode.h>
 
+#include "kmsg.h"
+
 #define CARD "/dev/dri/card0"
 #define FB_DEBUGFS "/sys/kernel/debug/dri/0/framebuffer"
 #define MAX_OBJS 16
@@ -46,24 +48,7 @@ struct buffer {
 	uint32_t crc;
 };
 
-static int kmsg = -1;
-
-static void say(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n;
-
-	n = snprintf(buf, sizeof(buf), "drm-flip: ");
-	va_start(ap, fmt);
-	n += vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
-	va_end(ap);
-	if (n > (int)sizeof(buf) - 2)
-		n = sizeof(buf) - 2;
-	buf[n++] = '\n';
-	if (kmsg < 0 || write(kmsg, buf, n) < 0)
-		fwrite(buf, 1, n, stderr);
-}
+#define say(...) kmsg_say("drm-flip", __VA_ARGS__)
 
 static void __attribute__((noreturn)) fail(const char *what)
 {

@@ -38,27 +38,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kmsg.h"
+
 #define E2E_RUN "/sys/module/sun50i_iommu_e2e/parameters/run"
 #define DMATEST_RUN "/sys/module/dmatest/parameters/run"
 
-static int kmsg = -1;
-
-static void say(const char *fmt, ...)
-{
-	char buf[900];
-	int n;
-	va_list ap;
-
-	n = snprintf(buf, sizeof(buf), "e2e: ");
-	va_start(ap, fmt);
-	n += vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
-	va_end(ap);
-	if (n > (int)sizeof(buf) - 2)
-		n = sizeof(buf) - 2;
-	buf[n++] = '\n';
-	if (kmsg < 0 || write(kmsg, buf, n) < 0)
-		write(1, buf, n);
-}
+#define say(...) kmsg_say("e2e", __VA_ARGS__)
 
 static int write_file(const char *path, const char *val)
 {

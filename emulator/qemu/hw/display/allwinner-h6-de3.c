@@ -342,14 +342,8 @@ static const MemoryRegionOps aw_h6_de3_ops = {
     .impl = { .min_access_size = 4, .max_access_size = 4 },
 };
 
-static void aw_h6_de3_gfx_update(void *opaque)
-{
-    /* Frames are composed at the TCON's pace, not the display's. */
-}
-
-static const GraphicHwOps aw_h6_de3_gfx_ops = {
-    .gfx_update = aw_h6_de3_gfx_update,
-};
+/* No callbacks: frames are composed at the TCON's pace, not the display's. */
+static const GraphicHwOps aw_h6_de3_gfx_ops;
 
 static void aw_h6_de3_realize(DeviceState *dev, Error **errp)
 {
