@@ -17,8 +17,9 @@ export CHECK_T0=${CHECK_T0:-$(date +%s)}
 mkdir -p "$OUT/logs"
 [ "$mode" = backport ] || rm -f "$RESULTS"
 # The e2e cases of the backport: DMA API copies, unmanaged domains,
-# faults, runtime PM and system sleep, on the H6 with the defaults.
-LTS_CASES="dma-domain-dmatest unmanaged-unmap-fault readonly-write-fault fault-storm runtime-pm system-sleep"
+# faults, runtime PM and system sleep, the display path, on the H6 with
+# the defaults.
+LTS_CASES="dma-domain-dmatest unmanaged-unmap-fault readonly-write-fault fault-storm runtime-pm system-sleep display display-sleep"
 
 # run NAME CMD...: one check; its output goes to $OUT/logs/NAME.log.
 run() {

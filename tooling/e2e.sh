@@ -76,6 +76,9 @@ CASES=(
 	"pm-disabled         nopm        300 nopm full    a CONFIG_PM=n kernel: IOMMU on from probe, DMA correct"
 	"no-unbind           unbind      60  -    default the IOMMU driver cannot be unbound through sysfs"
 	"display             display     300 -    full    the H6 display path: drm-flip's page flips scanned out by mixer 0 through the IOMMU"
+	"display-sleep       display-sleep 300 -  full    system sleep while scanning out: the IOMMU powers off after the scan-out stopped, frames right after"
+	"display-late-iommu  display-late 300 -   full    the DRM device's DMA device: the mixer's IOMMU, the PL330s' group and DMA domain; frames through it"
+	"display-fault       display-fault 300 -  full    the IOMMU blocks the mixer for 200 ms while scanning out: faults against the mixer, rate-limited; frames right after"
 )
 # Cases whose DMA is untranslated on purpose: no audit of it.
 UNTRANSLATED_CASES=" identity-domain "
@@ -85,7 +88,7 @@ APPEND_CASES=" lazy-dmatest|iommu.strict=0 "
 FOUR_DMA_CASES=" several-faults "
 # Cases on the H6 display path (QEMU's display=on, board-h6-display.dtb):
 # the H6's DE3 only, not the H616's.
-DISPLAY_CASES=" display "
+DISPLAY_CASES=" display display-sleep "
 
 # Settings: "name|properties" of the IOMMU model (-global
 # allwinner-h6-iommu.PROPERTY=VALUE), each a value the hardware reference
@@ -116,7 +119,7 @@ SETTINGS=(
 # that is hardest on a driver.
 PESSIMISTIC="ivld-mask=silicon-only prefetch-distance=8 prefetch-holder=on gated-passthrough=on disabled-passthrough=on err-data-pte=off lane-reset-flush=off lane-reset-clears-fault=on err-latch=latest wac-latency=4 perm-before-valid=on bypass-reset=0x3f"
 # Cases in which no DMA may fault: the model must log no fault at all.
-NO_FAULT_CASES=" dma-domain-dmatest lazy-dmatest concurrent-masters pm-disabled system-sleep identity-domain no-unbind display "
+NO_FAULT_CASES=" dma-domain-dmatest lazy-dmatest concurrent-masters pm-disabled system-sleep identity-domain no-unbind display display-sleep "
 
 # Mainline (the base's own drivers/iommu/sun50i-iommu.c and DT: 7.3's, or
 # 6.12's with BASE=6.12; the two differ only in API changes) cannot pass these
@@ -135,6 +138,7 @@ TTB_BUG="mainline bug: switching domains never disables translation in a two-dev
 NO_RPM="mainline has no runtime PM: its IOMMU is powered from the first attach until unbind"
 ONE_FAULT="mainline services one fault class per interrupt (an else-if over permission, L1 and L2 faults), clears the others unreported, and reports against the IOMMU's own device"
 LOG_ALL="mainline logs every fault with dev_err(), not rate-limited"
+NO_SLEEP="mainline has no system sleep callbacks: its IOMMU stays powered through suspend"
 NO_FQ="mainline does not offer IOMMU_CAP_DEFERRED_FLUSH: with iommu.strict=0 its group stays in a strict DMA domain"
 # What the stable fixes in stable/ repair: with them applied (variant
 # mainline-fixed), these checks must pass.
@@ -176,7 +180,8 @@ MAINLINE_CANNOT=(
 	"runtime-pm:master-idle $NO_RPM"
 	"runtime-pm:runtime-status $NO_RPM"
 	"runtime-pm:power-offs $NO_RPM"
-	"system-sleep:sleep-power-off mainline has no system sleep callbacks: its IOMMU stays powered through suspend"
+	"system-sleep:sleep-power-off $NO_SLEEP"
+	"display-sleep:sleep-power-off $NO_SLEEP"
 )
 # What differs between the bases' mainline drivers in these runs.
 case $BASE in
@@ -380,6 +385,29 @@ check_pm-disabled() {
 # The frames the mixer scanned out against what drm-flip drew.
 check_display() {
 	python3 "$TOP/tooling/e2e-display.py" "$1" "$2"
+}
+
+# System sleep while scanning out: the IOMMU powered off and on again, no
+# frame between, and frames of drm-flip's last run after it.
+check_display-sleep() {
+	local log=$1 qlog=$2 offs during after
+	check_display "$log" "$qlog"
+	offs=$(sed -n '/allwinner_h6_de3_layer frame/,$p' "$qlog" | power_offs -)
+	during=$(awk '/iommu_power bus clock gated/ { off = 1 }
+		/iommu_power bus clock running/ { off = 0 }
+		off && /allwinner_h6_de3_layer frame/ { n++ }
+		END { print n + 0 }' "$qlog")
+	after=$(awk '/iommu_power bus clock running/ { n = 0 }
+		/allwinner_h6_de3_layer frame/ { n++ }
+		END { print n + 0 }' "$qlog")
+	info "    $offs IOMMU power-offs after the first frame; $during frames while off, $after after the last power-on"
+	check sleep-power-off [ "$offs" -ge 1 ] -- "the IOMMU was powered off $offs times after the first frame"
+	check scanout-stopped-first [ "$during" -eq 0 ] \
+		-- "$during frames scanned out while the IOMMU was off"
+	check frames-after-resume [ "$after" -ge 10 ] \
+		-- "$after frames after the last power-on (drm-flip flipped 10 times)"
+	check resumed grep -q 'e2e: resumed: pm_test platform' "$log" \
+		-- "both sleeps returned"
 }
 
 # boot_checks LOG QLOG RC TIMEOUT: the boot itself, which must never fail.

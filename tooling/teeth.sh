@@ -57,6 +57,12 @@ ivld-while-off)	# invalidations reach the registers of a powered-off IOMMU
 display-bypassed) # master 0, the display engine, left bypassed in a paging domain
 	old='			   domain == &sun50i_iommu_identity_domain ? masters : 0);'
 	new='			   domain == &sun50i_iommu_identity_domain ? masters : BIT(0));' ;;
+sleep-early)	# system sleep powers the IOMMU off in the normal phase, before the display stops
+	old='	LATE_SYSTEM_SLEEP_PM_OPS(sun50i_iommu_suspend_late,'
+	new='	SYSTEM_SLEEP_PM_OPS(sun50i_iommu_suspend_late,' ;;
+irq-safe-ignored) # an IRQ-safe master (pl330) does not keep the IOMMU on
+	old='		return -EBUSY;'
+	new='		dev_dbg(dev, "an IRQ-safe master is live\n");' ;;
 attach-while-off) # an attach programs a powered-off IOMMU
 	old='	if (iommu->powered)
 		return sun50i_iommu_program(iommu, domain);'

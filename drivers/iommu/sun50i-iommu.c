@@ -1508,9 +1508,40 @@ err_reset:
 }
 EXPORT_SYMBOL_IF_KUNIT(sun50i_iommu_power_on);
 
+/*
+ * The PM core never resumes the suppliers of an IRQ-safe device (pl330
+ * makes its devices IRQ-safe), so such a master may start DMA while the
+ * IOMMU is off. The reference its device link takes in probe_device() is
+ * not enough: a system sleep that finds the master runtime-active drops
+ * it, and nothing takes it again. Like the parent of an IRQ-safe device,
+ * the IOMMU stays on while such a master may resume: while its runtime PM
+ * is enabled. A master's unbind disables it before it drops its link's
+ * reference, which is what asks the IOMMU to check again.
+ */
+static bool sun50i_iommu_irq_safe_master_live(struct sun50i_iommu *iommu)
+{
+	struct device *master;
+	unsigned long flags;
+	bool live = false;
+	unsigned int i;
+
+	spin_lock_irqsave(&iommu->lock, flags);
+	for (i = 0; i < iommu->variant->num_masters && !live; i++) {
+		master = iommu->masters[i];
+		live = master && pm_runtime_is_irq_safe(master) &&
+		       pm_runtime_enabled(master);
+	}
+	spin_unlock_irqrestore(&iommu->lock, flags);
+	return live;
+}
+
 static int sun50i_iommu_runtime_suspend(struct device *dev)
 {
-	sun50i_iommu_power_off(dev_get_drvdata(dev));
+	struct sun50i_iommu *iommu = dev_get_drvdata(dev);
+
+	if (sun50i_iommu_irq_safe_master_live(iommu))
+		return -EBUSY;
+	sun50i_iommu_power_off(iommu);
 	return 0;
 }
 
@@ -1519,10 +1550,39 @@ static int sun50i_iommu_runtime_resume(struct device *dev)
 	return sun50i_iommu_power_on(dev_get_drvdata(dev));
 }
 
-/* System sleep: whatever runtime PM left on is turned off, and back on. */
-static DEFINE_RUNTIME_DEV_PM_OPS(sun50i_iommu_pm_ops,
-				 sun50i_iommu_runtime_suspend,
-				 sun50i_iommu_runtime_resume, NULL);
+/*
+ * System sleep powers the IOMMU off in the late phase, after the masters'
+ * drivers stopped their DMA in the normal phase: the display engine's DRM
+ * device, which stops the mixer's scan-out, is not linked to the IOMMU
+ * and may suspend after it. Runtime PM is disabled from the late phase to
+ * the early one, so its status says whether the IOMMU was on; it is left
+ * as it was, except after a failed power-on.
+ */
+static int sun50i_iommu_suspend_late(struct device *dev)
+{
+	if (!pm_runtime_status_suspended(dev))
+		sun50i_iommu_power_off(dev_get_drvdata(dev));
+	return 0;
+}
+
+static int sun50i_iommu_resume_early(struct device *dev)
+{
+	int ret;
+
+	if (pm_runtime_status_suspended(dev))
+		return 0;
+	ret = sun50i_iommu_power_on(dev_get_drvdata(dev));
+	if (ret)
+		pm_runtime_set_suspended(dev);
+	return ret;
+}
+
+static const struct dev_pm_ops sun50i_iommu_pm_ops = {
+	LATE_SYSTEM_SLEEP_PM_OPS(sun50i_iommu_suspend_late,
+				 sun50i_iommu_resume_early)
+	RUNTIME_PM_OPS(sun50i_iommu_runtime_suspend,
+		       sun50i_iommu_runtime_resume, NULL)
+};
 
 /*
  * On unbind or a failed probe: off, unless runtime PM already turned it
