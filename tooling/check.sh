@@ -19,7 +19,7 @@ mkdir -p "$OUT/logs"
 # The e2e cases of the backport: DMA API copies, unmanaged domains,
 # faults, runtime PM and system sleep, the display path, on the H6 with
 # the defaults.
-LTS_CASES="dma-domain-dmatest unmanaged-unmap-fault readonly-write-fault fault-storm runtime-pm system-sleep display display-sleep"
+LTS_CASES="dma-domain-dmatest unmanaged-unmap-fault readonly-write-fault fault-storm runtime-pm system-sleep display display-sleep display-late-iommu display-fault"
 
 # run NAME CMD...: one check; its output goes to $OUT/logs/NAME.log.
 run() {

@@ -2,13 +2,15 @@
 """Checks of the e2e display case: what drm-flip drew against what the
 mixer model scanned out (tooling/e2e.sh, check_display).
 
-  e2e-display.py CONSOLE_LOG QEMU_LOG
+  e2e-display.py [--fault-window] CONSOLE_LOG QEMU_LOG
 
 CONSOLE_LOG has drm-flip's lines: each buffer's framebuffer ID and CRC,
 debugfs' framebuffers with their DMA address and size, the flips.
 QEMU_LOG has the mixer's trace: per frame the IOVA range read, the CRC of
 the bytes read and the lines that faulted. Prints "ok ID - WHAT" or
-"not ok ID - WHAT" per check, as e2e.sh's checks do.
+"not ok ID - WHAT" per check, as e2e.sh's checks do. With --fault-window
+the frames may fault in one window of consecutive frames (the IOMMU
+blocked them), and the frames after it must not.
 """
 
 import re
@@ -63,9 +65,27 @@ def parse_runs(console):
     return runs
 
 
+def check_fault_window(frames, faulted):
+    """The faulting frames: consecutive, at least two, clean ones after."""
+    numbers = sorted({f[0] for f in faulted})
+    clean = {f[0] for f in frames if not f[4]}
+    inside = [n for n in clean if numbers and numbers[0] < n < numbers[-1]]
+    after = [n for n in clean if numbers and n > numbers[-1]]
+    check(len(numbers) >= 2 and not inside, "fault-window",
+          "%d frames faulted, frames %s, none clean in between%s" %
+          (len(numbers), "%d-%d" % (numbers[0], numbers[-1]) if numbers
+           else "-", ": frame %d was" % inside[0] if inside else ""))
+    check(len(after) >= 10, "clean-after",
+          "%d frames without a faulting line after the window" % len(after))
+
+
 def main():
-    console = open(sys.argv[1], errors="replace").read().splitlines()
-    trace = open(sys.argv[2], errors="replace").read().splitlines()
+    args = sys.argv[1:]
+    window = args[:1] == ["--fault-window"]
+    if window:
+        args = args[1:]
+    console = open(args[0], errors="replace").read().splitlines()
+    trace = open(args[1], errors="replace").read().splitlines()
     runs = parse_runs(console)
     # (frame, start, end, crc, faulting lines, format)
     frames = [(int(a), int(c, 16), int(d, 16), int(e, 16), int(g), int(b))
@@ -121,9 +141,12 @@ def main():
           (len(frames), ": frame %d read 0x%08x-0x%08x" % outside[0][:3]
            if outside else ""))
     faulted = [f for f in frames if f[4]]
-    check(not faulted, "no-frame-fault", "no frame had a faulting line%s" %
-          (": frame %d, %d lines" % (faulted[0][0], faulted[0][4])
-           if faulted else ""))
+    if window:
+        check_fault_window(frames, faulted)
+    else:
+        check(not faulted, "no-frame-fault", "no frame had a faulting line%s"
+              % (": frame %d, %d lines" % (faulted[0][0], faulted[0][4])
+                 if faulted else ""))
     console_iovas = {dma for dma, _ in mappings} - {a for a, _ in wants}
     check(any(f[1] in console_iovas for f in frames), "console",
           "the fbdev console was scanned out too")

@@ -88,7 +88,7 @@ APPEND_CASES=" lazy-dmatest|iommu.strict=0 "
 FOUR_DMA_CASES=" several-faults "
 # Cases on the H6 display path (QEMU's display=on, board-h6-display.dtb):
 # the H6's DE3 only, not the H616's.
-DISPLAY_CASES=" display display-sleep "
+DISPLAY_CASES=" display display-sleep display-late-iommu display-fault "
 
 # Settings: "name|properties" of the IOMMU model (-global
 # allwinner-h6-iommu.PROPERTY=VALUE), each a value the hardware reference
@@ -119,7 +119,7 @@ SETTINGS=(
 # that is hardest on a driver.
 PESSIMISTIC="ivld-mask=silicon-only prefetch-distance=8 prefetch-holder=on gated-passthrough=on disabled-passthrough=on err-data-pte=off lane-reset-flush=off lane-reset-clears-fault=on err-latch=latest wac-latency=4 perm-before-valid=on bypass-reset=0x3f"
 # Cases in which no DMA may fault: the model must log no fault at all.
-NO_FAULT_CASES=" dma-domain-dmatest lazy-dmatest concurrent-masters pm-disabled system-sleep identity-domain no-unbind display display-sleep "
+NO_FAULT_CASES=" dma-domain-dmatest lazy-dmatest concurrent-masters pm-disabled system-sleep identity-domain no-unbind display display-sleep display-late-iommu "
 
 # Mainline (the base's own drivers/iommu/sun50i-iommu.c and DT: 7.3's, or
 # 6.12's with BASE=6.12; the two differ only in API changes) cannot pass these
@@ -139,6 +139,7 @@ NO_RPM="mainline has no runtime PM: its IOMMU is powered from the first attach u
 ONE_FAULT="mainline services one fault class per interrupt (an else-if over permission, L1 and L2 faults), clears the others unreported, and reports against the IOMMU's own device"
 LOG_ALL="mainline logs every fault with dev_err(), not rate-limited"
 NO_SLEEP="mainline has no system sleep callbacks: its IOMMU stays powered through suspend"
+NO_BLOCKED="mainline has no blocked domain (ops->blocked_domain is NULL): the case cannot block the mixer, so nothing faults"
 NO_FQ="mainline does not offer IOMMU_CAP_DEFERRED_FLUSH: with iommu.strict=0 its group stays in a strict DMA domain"
 # What the stable fixes in stable/ repair: with them applied (variant
 # mainline-fixed), these checks must pass.
@@ -182,6 +183,11 @@ MAINLINE_CANNOT=(
 	"runtime-pm:power-offs $NO_RPM"
 	"system-sleep:sleep-power-off $NO_SLEEP"
 	"display-sleep:sleep-power-off $NO_SLEEP"
+	"display-fault:domains $NO_BLOCKED"
+	"display-fault:fault-window $NO_BLOCKED"
+	"display-fault:clean-after $NO_BLOCKED"
+	"display-fault:mixer-faults $NO_BLOCKED"
+	"display-fault:model-faults $NO_BLOCKED"
 )
 # What differs between the bases' mainline drivers in these runs.
 case $BASE in
@@ -408,6 +414,30 @@ check_display-sleep() {
 		-- "$after frames after the last power-on (drm-flip flipped 10 times)"
 	check resumed grep -q 'e2e: resumed: pm_test platform' "$log" \
 		-- "both sleeps returned"
+}
+
+check_display-late-iommu() {
+	check_display "$1" "$2"
+}
+
+# Blocked while scanning out: the faults are the mixer's, logged
+# rate-limited; the frames fault in one window, and are right after it.
+check_display-fault() {
+	local log=$1 qlog=$2 mixer others faults lines
+	python3 "$TOP/tooling/e2e-display.py" --fault-window "$log" "$qlog"
+	mixer=$(grep -c 'fault at 0x[0-9a-f]* by master 0 (1100000\.mixer)' "$log" || true)
+	others=$(grep 'fault at 0x[0-9a-f]* by master' "$log" |
+		grep -vc 'by master 0 (1100000\.mixer)' || true)
+	faults=$(grep -c "$FAULT" "$qlog" || true)
+	lines=$(sed -n '/display-block: blocked for/,/display-block: translating again/p' "$log" |
+		grep -c '30f0000\.iommu' || true)
+	info "    $faults faults in the model; the driver logged $lines lines while blocked, $mixer naming the mixer"
+	check mixer-faults [ "$mixer" -ge 1 ] -- "$mixer faults logged against master 0 (1100000.mixer)"
+	check only-mixer [ "$others" -eq 0 ] -- "$others faults logged against another master or no device"
+	# One fault a frame (the mixer gives up the layer for the frame), about
+	# 30 in the blocked second; a rate limit allows a burst of 10 per 5 s.
+	check model-faults [ "$faults" -ge 20 ] -- "$faults faults reached the IOMMU (want >= 20)"
+	check log-ratelimited [ "$lines" -le 11 ] -- "$lines driver log lines in the blocked second (limit 11)"
 }
 
 # boot_checks LOG QLOG RC TIMEOUT: the boot itself, which must never fail.

@@ -63,6 +63,22 @@ sleep-early)	# system sleep powers the IOMMU off in the normal phase, before the
 irq-safe-ignored) # an IRQ-safe master (pl330) does not keep the IOMMU on
 	old='		return -EBUSY;'
 	new='		dev_dbg(dev, "an IRQ-safe master is live\n");' ;;
+master-taken)	# a second device of a master ID refused: 6.12's late DRM device gets no IOMMU
+	old='	for (i = 0; i < fwspec->num_ids; i++)
+		if (!iommu->masters[fwspec->ids[i]])'
+	new='	for (i = 0; i < fwspec->num_ids; i++)
+		if (iommu->masters[fwspec->ids[i]]) {
+			spin_unlock_irqrestore(&iommu->lock, flags);
+			device_link_remove(dev, iommu->dev);
+			return ERR_PTR(-EBUSY);
+		} else' ;;
+master-last)	# a master ID's faults go to its last device: 6.12's DRM device, not the mixer
+	old='		if (!iommu->masters[fwspec->ids[i]])
+			iommu->masters[fwspec->ids[i]] = dev;'
+	new='		iommu->masters[fwspec->ids[i]] = dev;' ;;
+fault-dev-iommu) # faults reported against the IOMMU's own device, not the master's
+	old='		fs->f[m].dev = get_device(iommu->masters[fs->f[m].master]);'
+	new='		fs->f[m].dev = get_device(iommu->dev);' ;;
 attach-while-off) # an attach programs a powered-off IOMMU
 	old='	if (iommu->powered)
 		return sun50i_iommu_program(iommu, domain);'

@@ -1161,9 +1161,15 @@ static struct iommu_device *sun50i_iommu_probe_device(struct device *dev)
 		return ERR_PTR(-EINVAL);
 	}
 
+	/*
+	 * A master ID may gain a second device: 6.12's sun4i-drm gives the
+	 * DRM device the mixer's IOMMU late. Faults stay the first one's,
+	 * the device the DT names as the master.
+	 */
 	spin_lock_irqsave(&iommu->lock, flags);
 	for (i = 0; i < fwspec->num_ids; i++)
-		iommu->masters[fwspec->ids[i]] = dev;
+		if (!iommu->masters[fwspec->ids[i]])
+			iommu->masters[fwspec->ids[i]] = dev;
 	spin_unlock_irqrestore(&iommu->lock, flags);
 	return &iommu->iommu;
 }

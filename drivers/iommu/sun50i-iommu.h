@@ -178,8 +178,8 @@ struct sun50i_iommu_variant {
  *	faults read before are over
  * @installed: the domain whose table the hardware uses (or will use once
  *	powered), NULL before the first attach
- * @masters: the device of each master ID, for fault reports and for runtime
- *	PM
+ * @masters: the first device of each master ID, for fault reports and for
+ *	runtime PM
  */
 struct sun50i_iommu {
 	struct iommu_device iommu;

@@ -716,6 +716,8 @@ static const struct e2e_case_entry e2e_cases[] = {
 	{ "pm-master", e2e_case_pm_master },
 	{ "sleep-cycles", e2e_case_sleep_cycles },
 	{ "bench", e2e_case_bench },
+	{ "display-dma", e2e_case_display_dma },
+	{ "display-block", e2e_case_display_block },
 };
 
 static int e2e_run(const char *val, const struct kernel_param *kp)

@@ -143,6 +143,13 @@ struct e2e_domain {
 	bool attached;
 };
 
+/* A kthread that sleeps 1 ms at a time: its longest gap shows stalls. */
+struct e2e_heartbeat {
+	struct task_struct *task;
+	u64 beats;
+	s64 max_gap_us;
+};
+
 __printf(4, 5) bool e2e_check(struct e2e_case *c, bool ok, const char *id,
 			      const char *fmt, ...);
 int e2e_chan_get(struct e2e_chan *ec, unsigned int dma);
@@ -216,7 +223,11 @@ void e2e_case_pm_idle(struct e2e_case *c, const char *arg);
 void e2e_case_pm_active(struct e2e_case *c, const char *arg);
 void e2e_case_pm_master(struct e2e_case *c, const char *arg);
 void e2e_case_sleep_cycles(struct e2e_case *c, const char *arg);
+int e2e_heartbeat_start(struct e2e_heartbeat *hb);
+void e2e_heartbeat_check(struct e2e_case *c, struct e2e_heartbeat *hb, s64 ms);
 void e2e_case_storm(struct e2e_case *c, const char *arg);
+void e2e_case_display_dma(struct e2e_case *c, const char *arg);
+void e2e_case_display_block(struct e2e_case *c, const char *arg);
 void e2e_case_pmu_expect(struct e2e_case *c, const char *arg);
 void e2e_case_demo(struct e2e_case *c, const char *arg);
 void e2e_case_bench(struct e2e_case *c, const char *arg);

@@ -39,12 +39,6 @@
 /* Never handed out by the DMA API, which allocates from the top down. */
 #define E2E_STORM_IOVA		0x00100000UL
 
-struct e2e_heartbeat {
-	struct task_struct *task;
-	u64 beats;
-	s64 max_gap_us;
-};
-
 /* A loop that sleeps 1 ms at a time; its longest gap shows stalls. */
 static int e2e_heartbeat_fn(void *data)
 {
@@ -61,6 +55,29 @@ static int e2e_heartbeat_fn(void *data)
 		hb->beats++;
 	}
 	return 0;
+}
+
+int e2e_heartbeat_start(struct e2e_heartbeat *hb)
+{
+	hb->task = kthread_run(e2e_heartbeat_fn, hb, "e2e-heartbeat");
+	if (IS_ERR(hb->task)) {
+		hb->task = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Stop the loop begun @ms milliseconds ago and check that it kept beating:
+ * at least one beat per 20 ms on average, no gap of a second.
+ */
+void e2e_heartbeat_check(struct e2e_case *c, struct e2e_heartbeat *hb, s64 ms)
+{
+	kthread_stop(hb->task);
+	e2e_check(c, hb->max_gap_us < USEC_PER_SEC && hb->beats * 20 >= ms,
+		  "responsive",
+		  "a 1 ms sleep loop kept running: %llu beats in %lld ms, longest gap %lld ms",
+		  hb->beats, ms, div_s64(hb->max_gap_us, USEC_PER_MSEC));
 }
 
 /*
@@ -93,11 +110,8 @@ void e2e_case_storm(struct e2e_case *c, const char *arg)
 		       E2E_STORM_IOVA))
 		goto unmap;
 
-	hb.task = kthread_run(e2e_heartbeat_fn, &hb, "e2e-heartbeat");
-	if (IS_ERR(hb.task)) {
-		hb.task = NULL;
+	if (e2e_heartbeat_start(&hb))
 		goto unmap;
-	}
 	pr_info("%s: begin: %u DMAs into %#lx on %s\n", c->name,
 		E2E_STORM_DMAS, E2E_STORM_IOVA, dma_chan_name(ec.chan));
 	start = ktime_get();
@@ -121,17 +135,12 @@ void e2e_case_storm(struct e2e_case *c, const char *arg)
 	}
 	ms = ktime_ms_delta(ktime_get(), start);
 	e2e_iommu_quiet(c);
-	kthread_stop(hb.task);
 	pr_info("%s: end: %u DMAs in %lld ms\n", c->name, i, ms);
 	e2e_check(c, i == E2E_STORM_DMAS && !errors && !stuck,
 		  "dmas-completed",
 		  "%u faulting DMAs issued, %u timeouts, %u errors, %u times the fault was not handled within %u ms",
 		  i, timeouts, errors, stuck, E2E_TIMEOUT_MS);
-	/* At least one beat per 20 ms on average, no gap of a second. */
-	e2e_check(c, hb.max_gap_us < USEC_PER_SEC && hb.beats * 20 >= ms,
-		  "responsive",
-		  "a 1 ms sleep loop kept running: %llu beats in %lld ms, longest gap %lld ms",
-		  hb.beats, ms, div_s64(hb.max_gap_us, USEC_PER_MSEC));
+	e2e_heartbeat_check(c, &hb, ms);
 	pr_info("%s: storm-duration-ms %lld\n", c->name, ms);
 unmap:
 	dma_unmap_single(ec.dev, s, E2E_STORM_LEN, DMA_TO_DEVICE);
