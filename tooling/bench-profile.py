@@ -3,15 +3,22 @@
 # a board that waits for it (board.sh boot with BOARD_GDB=PORT): stop at the
 # call of PROF_FUNC for which PROF_COND holds after PROF_SKIP such calls
 # (the bench keeps the least of its repeats), step it through to its
-# return one instruction at a time, and write to PROF_OUT how many
-# instructions each function executed, then the sequence of functions.
+# return one instruction at a time, and write to PROF_OUT:
+#   total N            the instructions executed, callees included;
+#   # by part          their sum per part of a map or unmap (PARTS below:
+#                      IOMMU core, cache clean, spinlock, driver, other);
+#   # by function      per function, most first;
+#   # in order         the functions in the order they ran, each with the
+#                      instructions of that stretch.
 #
-# Single steps never let a store-exclusive succeed (each step loses the
-# exclusive monitor, and gdb steps over a whole load/store-exclusive
-# sequence at once, so it retries for ever): load- and store-exclusives
-# are done here instead, plain, with the store reported as successful.
-# The board runs one CPU with interrupts masked while stepping, so no one
-# else can touch the word between the two.
+# Single steps never let a store-exclusive succeed: each step loses the
+# exclusive monitor that the load-exclusive set, so a load/store-exclusive
+# loop, stepped, retries for ever. So this script does each load- and
+# store-exclusive itself instead of stepping it: a plain load, or a plain
+# store reported as successful. The board runs one CPU with interrupts
+# masked while stepping, so no one else can touch the word between the
+# two. An exclusive it does not handle (a pair: ldxp, stxp) stops the
+# profile with an error instead of spinning until LIMIT.
 import collections
 import os
 import re
@@ -21,12 +28,17 @@ import gdb
 MASK = (1 << 64) - 1
 TYPES = {1: "unsigned char", 2: "unsigned short", 4: "unsigned int",
          8: "unsigned long"}
-LOAD_EX = re.compile(r"ld(a?)xr(b|h)?\s+([wx]\d+),\s+\[(x\d+)\]")
-STORE_EX = re.compile(r"st(l?)xr(b|h)?\s+(w\d+),\s+([wx]\d+|[wx]zr),\s+\[(x\d+)\]")
+# groups: size suffix, data register, (store: status register,) base
+LOAD_EX = re.compile(r"lda?xr(b|h)?\s+([wx]\d+),\s+\[(x\d+|sp)\]")
+STORE_EX = re.compile(r"stl?xr(b|h)?\s+(w\d+),\s+([wx]\d+|[wx]zr),\s+"
+                      r"\[(x\d+|sp)\]")
+# any load- or store-exclusive (ldxr, ldaxp, stlxrb, ...)
+EXCLUSIVE = re.compile(r"(?:ld|st)[al]?x[rp][bh]?\s")
 LIMIT = 1000000
 # The parts of a map or unmap, by function name.
-PARTS = (("IOMMU core", re.compile(r"_*iommu_(map|unmap|pgsize|sync)")),
-         ("cache clean", re.compile(r"(__dma_sync|dcache_clean|arch_sync_dma)")),
+PARTS = (("IOMMU core", re.compile(r"_*iommu_(?:map|unmap|pgsize|sync)")),
+         ("cache clean",
+          re.compile(r"(?:__dma_sync|dcache_clean|arch_sync_dma)")),
          ("spinlock", re.compile(r"_raw_spin")),
          ("driver", re.compile(r"sun50i_")))
 
@@ -72,21 +84,23 @@ class Profile:
         text = self.insn(pc)
         m = LOAD_EX.match(text)
         if m:
-            size = access_size(m.group(2), m.group(3))
+            size = access_size(m.group(1), m.group(2))
             val = int(gdb.parse_and_eval("*(%s *)0x%x" %
-                                         (TYPES[size], reg(m.group(4)))))
-            gdb.execute("set $x%s = 0x%x" % (m.group(3)[1:], val))
+                                         (TYPES[size], reg(m.group(3)))))
+            gdb.execute("set $x%s = 0x%x" % (m.group(2)[1:], val))
         else:
             m = STORE_EX.match(text)
             if not m:
+                if EXCLUSIVE.match(text):
+                    raise gdb.GdbError("unhandled exclusive: " + text)
                 return False
-            size = access_size(m.group(2), m.group(4))
-            src = m.group(4)
+            src = m.group(3)
+            size = access_size(m.group(1), src)
             val = 0 if src.endswith("zr") else reg("x" + src[1:])
             val &= (1 << (8 * size)) - 1
             gdb.execute("set *(%s *)0x%x = 0x%x" %
-                        (TYPES[size], reg(m.group(5)), val))
-            gdb.execute("set $x%s = 0" % m.group(3)[1:])
+                        (TYPES[size], reg(m.group(4)), val))
+            gdb.execute("set $x%s = 0" % m.group(2)[1:])
         gdb.execute("set $pc = 0x%x" % (pc + 4))
         return True
 

@@ -101,7 +101,7 @@ qtest() {
 		while read -r a b; do
 			if [ "$a" = not ]; then fail "$prefix.$b"; else pass "$prefix.$a"; fi
 		done
-	grep -qE '^[0-9]+ passed, 0 failed$' "$log" ||
+	grep -qE '^[1-9][0-9]* passed, 0 failed$' "$log" ||
 		fail "$prefix (see $log)"
 }
 

@@ -1,26 +1,28 @@
 #!/usr/bin/env python3
 """Self-test of the H6 display path models through QEMU's qtest protocol.
 
-Starts out/qemu-system-aarch64 -machine sun50i-h6-iommu-testbed,display=on
-once per case, programs the DE3 mixer 0, the TCON-TV and the HDMI
-controller like their drivers, steps the virtual clock by frames and checks
-what the mixer scanned out through the IOMMU: its trace line per layer and
-frame, and the console's picture (QMP screendump). Prints "ok - name" /
-"not ok - name" per case and a closing "N passed, N failed" line.
+Each case starts its own out/qemu-system-aarch64 -machine
+sun50i-h6-iommu-testbed,display=on (display_is_opt_in also one without
+display=on, fault_shows_in_frame one per IOMMU fault policy), programs the
+DE3 mixer 0, the TCON-TV and the HDMI controller like their drivers, steps
+the virtual clock by frames and checks what the mixer scanned out through the
+IOMMU: its trace line per layer and frame (tooling/h6_display.py), and the
+console's picture (QMP screendump). Prints "ok - name" / "not ok - name"
+per case and a closing "N passed, N failed" line.
 
   tooling/qtest-display.py [--qemu PATH] [-k SUBSTRING] [-v]
 """
 
 import os
-import re
 import sys
-import tempfile
 import zlib
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from qtest_h6 import *  # noqa: E402,F401,F403
+from h6_display import (FMT_ARGB8888, FMT_RGB565, FMT_XRGB8888,  # noqa: E402
+                        layer_text, layer_texts)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -45,7 +47,6 @@ def UI(ch):
 
 
 UI_ATTR, UI_SIZE, UI_PITCH, UI_LADDR = 0x00, 0x04, 0x0C, 0x10
-FMT_ARGB8888, FMT_XRGB8888, FMT_RGB565 = 0, 4, 10
 
 TCON = 0x06515000
 GCTL, GINT0, TCON1_CTL = 0x000, 0x004, 0x090
@@ -74,7 +75,7 @@ class Display:
 
     def __init__(self, q):
         self.q = q
-        self.frames = 0
+        self.seen = 0            # layer lines in the log so far
 
     def mixer(self, off, val):
         self.q.writel(MIXER + off, val)
@@ -105,44 +106,25 @@ class Display:
         self.q.writel(TCON + TCON1_CTL, 1 << 31)
 
     def frame(self):
-        """One frame of virtual time; returns its layer trace lines."""
+        """Steps one frame of virtual time; returns the layer trace lines
+        logged since the last call (each one's text after "frame N"),
+        whatever their frame numbers."""
         self.q.cmd("clock_step %d" % FRAME_NS)
-        self.frames += 1
-        pat = re.compile(r"allwinner_h6_de3_layer frame %d (.*)$" %
-                         self.frames)
-        return [m.group(1) for m in map(pat.search, self.q.log().splitlines())
-                if m]
-
-    def screen(self):
-        """The console's picture: (width, height, RGB bytes)."""
-        with tempfile.TemporaryDirectory(prefix="h6scr-") as d:
-            path = os.path.join(d, "screen.ppm")
-            self.q.qmp_cmd("screendump", filename=path)
-            with open(path, "rb") as f:
-                data = f.read()
-        m = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", data)
-        check(m is not None, "screendump gives a PPM")
-        w, h = int(m.group(1)), int(m.group(2))
-        return w, h, data[m.end():]
+        lines = layer_texts(self.q.log().splitlines())
+        new, self.seen = lines[self.seen:], len(lines)
+        return [text for _, text in new]
 
 
-def layer_line(fmt, iova, w, h, pitch, crc, faults):
-    bpp = 2 if fmt == FMT_RGB565 else 4
-    return ("channel 1 format %d iova 0x%08x-0x%08x %dx%d crc 0x%08x "
-            "faults %d" % (fmt, iova, iova + (h - 1) * pitch + w * bpp, w, h,
-                           crc, faults))
+def pixel(rgb, x, y):
+    return tuple(rgb[3 * (y * W + x):3 * (y * W + x) + 3])
 
 
-def pixel(rgb, x, y, w=W):
-    return tuple(rgb[3 * (y * w + x):3 * (y * w + x) + 3])
-
-
-def setup(ctx, data=None, pitch=W * 4, globals_=()):
+def setup(ctx, data=None, globals_=()):
     """QEMU with the display, an enabled IOMMU, a layer at IOVA_A."""
     q = ctx.start(globals_, machine_opts="display=on",
                   extra_args=["-trace", "allwinner_h6_de3_layer"])
     mmu = Iommu(q)
-    data = data if data is not None else pattern(5, H * pitch)
+    data = data if data is not None else pattern(5, H * W * 4)
     q.write(FB_PA + 0x1000, data[:0x1000])
     q.write(FB_PA, data[0x1000:0x2000])
     mmu.map(IOVA_A, FB_PA + 0x1000, ACI_RD, sync=False)
@@ -170,13 +152,13 @@ def scanout_through_iommu(ctx):
     d.layer(IOVA_A, FMT_XRGB8888, W * 4)
     d.start()
     lines = d.frame()
-    check_eq(lines, [layer_line(FMT_XRGB8888, IOVA_A, W, H, W * 4,
+    check_eq(lines, [layer_text(FMT_XRGB8888, IOVA_A, W, H, W * 4,
                                 zlib.crc32(data), 0)], "frame 1's layer")
     check(q.irq.get(TCON_SPI) is True, "vblank raised GIC SPI 66")
     check(q.readl(TCON + GINT0) & (1 << 14), "GINT0 channel 1 vblank status")
     q.writel(TCON + GINT0, 1 << 30)
     check(q.irq.get(TCON_SPI) is False, "writing 0 to the status acks it")
-    w, h, rgb = d.screen()
+    w, h, rgb = screendump(q.qmp)
     check_eq((w, h), (W, H), "console size follows GLOBAL_SIZE")
     for x, y in ((0, 0), (17, 3), (63, 16), (5, 31)):
         off = y * W * 4 + x * 4
@@ -199,7 +181,7 @@ def commit_waits_for_dbuff(ctx):
     check(d.frame()[0].startswith("channel 1 format 4 iova 0x%08x" % IOVA_A),
           "without GLOBAL_DBUFF the old address stays active")
     d.mixer(GLB_DBUFF, 1)
-    check_eq(d.frame(), [layer_line(FMT_XRGB8888, IOVA_B, W, H, W * 4,
+    check_eq(d.frame(), [layer_text(FMT_XRGB8888, IOVA_B, W, H, W * 4,
                                     zlib.crc32(other), 0)],
              "GLOBAL_DBUFF loads the new address at the next frame")
     check_eq(q.readl(MIXER + GLB_DBUFF) & 1, 0, "GLOBAL_DBUFF self-clears")
@@ -215,10 +197,10 @@ def formats(ctx):
     q, mmu, d, _ = setup(ctx, bytes(data))
     d.layer(IOVA_A, FMT_RGB565, W * 2)
     d.start()
-    check_eq(d.frame(), [layer_line(FMT_RGB565, IOVA_A, W, H, W * 2,
+    check_eq(d.frame(), [layer_text(FMT_RGB565, IOVA_A, W, H, W * 2,
                                     zlib.crc32(bytes(data[:H * W * 2])), 0)],
              "RGB565 layer")
-    _, _, rgb = d.screen()
+    _, _, rgb = screendump(q.qmp)
     for i, want in enumerate([(0xFF, 0, 0), (0, 0xFF, 0), (0, 0, 0xFF),
                               (0xFF, 0xFF, 0xFF)]):
         check_eq(pixel(rgb, i, 0), want, "RGB565 pixel %d" % i)
@@ -229,7 +211,7 @@ def formats(ctx):
     q.write(FB_PA + 0x1000, bytes(data[:0x1000]))
     d.layer(IOVA_A, FMT_ARGB8888, W * 4)
     d.frame()
-    _, _, rgb = d.screen()
+    _, _, rgb = screendump(q.qmp)
     check_eq(pixel(rgb, 0, 0), (0xFF, 0, 0),
              "opaque ARGB pixel")
     check_eq(pixel(rgb, 1, 0), (0, 0, 0x80), "transparent ARGB pixel")
@@ -248,11 +230,11 @@ def fault_shows_in_frame(ctx):
         d.layer(IOVA_A, FMT_XRGB8888, W * 4)
         d.start()
         # Lines 16..31 are on the unmapped page: they fault, and show.
-        check_eq(d.frame(), [layer_line(FMT_XRGB8888, IOVA_A, W, H, W * 4,
+        check_eq(d.frame(), [layer_text(FMT_XRGB8888, IOVA_A, W, H, W * 4,
                                         zlib.crc32(data[:0x1000]), 16)],
                  "%s: a frame with a faulting page" % policy)
         check(q.faults() > 0, "%s: the IOMMU reported the fault" % policy)
-        _, _, rgb = d.screen()
+        _, _, rgb = screendump(q.qmp)
         check_eq(pixel(rgb, 10, 20), FAULT,
                  "%s: a faulting line is magenta" % policy)
         check(pixel(rgb, 10, 2) != FAULT, "%s: a good line is not" % policy)
@@ -275,15 +257,14 @@ def tcon_stops_frames(ctx):
 def hdmi_controller(ctx):
     q = ctx.start(machine_opts="display=on")
     q.irq_intercept_in("/machine/gic")
-    ids = [q.cmd("readb 0x%x" % (HDMI + i))[0] for i in range(8)]
-    check_eq([int(v, 16) for v in ids],
+    check_eq([q.readb(HDMI + i) for i in range(8)],
              [0x21, 0x2A, 0xA0, 0x01, 0, 0, 0xF3, 0], "ID registers")
 
     def wb(off, v):
-        q.cmd("writeb 0x%x 0x%x" % (HDMI + off, v))
+        q.writeb(HDMI + off, v)
 
     def rb(off):
-        return int(q.cmd("readb 0x%x" % (HDMI + off))[0], 16)
+        return q.readb(HDMI + off)
 
     check_eq(rb(0x1FF), 0x03, "IH_MUTE at reset")
     check_eq(rb(0x3004) & 1, 0, "no PHY lock while powered down")

@@ -1,12 +1,15 @@
 """Helpers for driving the sun50i-h6-iommu-testbed machine through QEMU's
-qtest protocol: a qtest/QMP client, an IOMMU "driver" that builds tables in
-guest RAM, and a PL330 program builder that runs copies via the debug
-registers.  Used by tooling/qtest-iommu.py.
+qtest protocol: a qtest client, a QMP client and its screendump, an IOMMU
+"driver" that builds tables in guest RAM, a PL330 program builder that runs
+copies via the debug registers, and the harness of the cases ("ok - name"
+per case, then "N passed, N failed").  Used by tooling/qtest-iommu.py and
+tooling/qtest-display.py (and its QMP client by tooling/screendump.py).
 """
 
 import argparse
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -96,6 +99,61 @@ def check_eq(got, want, what):
         raise TestFailure("%s: got %r, want %r" % (what, got, want))
 
 
+class Qmp:
+    """A QMP client on a connected socket: reads the greeting and enters
+    command mode; command() skips events and raises on an error."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b""
+        self._recv()                     # greeting
+        self.command("qmp_capabilities")
+
+    def _recv(self):
+        while True:
+            while b"\n" not in self.buf:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    raise TestFailure("QMP connection closed")
+                self.buf += chunk
+            line, self.buf = self.buf.split(b"\n", 1)
+            msg = json.loads(line)
+            if "event" not in msg:
+                return msg
+
+    def command(self, name, **args):
+        req = {"execute": name}
+        if args:
+            req["arguments"] = args
+        self.sock.sendall(json.dumps(req).encode() + b"\n")
+        resp = self._recv()
+        if "error" in resp:
+            raise TestFailure("QMP %s: %s" % (name, resp["error"]))
+        return resp["return"]
+
+
+def parse_ppm(data):
+    """An 8-bit binary PPM (QEMU's screendump): (width, height, RGB)."""
+    m = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", data)
+    if not m:
+        raise TestFailure("not an 8-bit binary PPM: %r" % data[:20])
+    w, h = int(m.group(1)), int(m.group(2))
+    rgb = data[m.end():]
+    if len(rgb) != 3 * w * h:
+        raise TestFailure("a %dx%d PPM with %d bytes of pixels, not %d"
+                          % (w, h, len(rgb), 3 * w * h))
+    return w, h, rgb
+
+
+def screendump(qmp):
+    """The console's picture, by QMP: (width, height, RGB bytes)."""
+    with tempfile.TemporaryDirectory(prefix="h6scr-") as d:
+        path = os.path.join(d, "screen.ppm")
+        qmp.command("screendump", filename=path)
+        with open(path, "rb") as f:
+            return parse_ppm(f.read())
+
+
 class Qemu:
     """One QEMU instance with a qtest socket, a QMP socket and stderr
     captured to a file (where -d guest_errors lines land)."""
@@ -126,7 +184,7 @@ class Qemu:
         qmp_srv.settimeout(10)
         try:
             self.qt, _ = qt_srv.accept()
-            self.qmp, _ = qmp_srv.accept()
+            qmp_sock, _ = qmp_srv.accept()
         except socket.timeout:
             self.proc.kill()
             raise TestFailure("QEMU did not connect: " + self.log())
@@ -134,10 +192,8 @@ class Qemu:
             qt_srv.close()
             qmp_srv.close()
         self.qt_buf = b""
-        self.qmp_buf = b""
         self.irq = {}
-        self._qmp_recv()                     # greeting
-        self.qmp_cmd("qmp_capabilities")
+        self.qmp = Qmp(qmp_sock)
 
     # -- qtest ------------------------------------------------------------
     def _line(self):
@@ -167,6 +223,12 @@ class Qemu:
     def writel(self, addr, val):
         self.cmd("writel 0x%x 0x%x" % (addr, val & 0xFFFFFFFF))
 
+    def readb(self, addr):
+        return int(self.cmd("readb 0x%x" % addr)[0], 16)
+
+    def writeb(self, addr, val):
+        self.cmd("writeb 0x%x 0x%x" % (addr, val & 0xFF))
+
     def write(self, addr, data):
         for off in range(0, len(data), 1 << 16):
             part = data[off:off + (1 << 16)]
@@ -187,27 +249,8 @@ class Qemu:
         self.cmd("clock_step 0")
 
     # -- QMP --------------------------------------------------------------
-    def _qmp_recv(self):
-        while True:
-            while b"\n" not in self.qmp_buf:
-                chunk = self.qmp.recv(65536)
-                if not chunk:
-                    raise TestFailure("QMP connection closed")
-                self.qmp_buf += chunk
-            line, self.qmp_buf = self.qmp_buf.split(b"\n", 1)
-            msg = json.loads(line)
-            if "event" not in msg:
-                return msg
-
     def qmp_cmd(self, name, **args):
-        req = {"execute": name}
-        if args:
-            req["arguments"] = args
-        self.qmp.sendall(json.dumps(req).encode() + b"\n")
-        resp = self._qmp_recv()
-        if "error" in resp:
-            raise TestFailure("QMP %s: %s" % (name, resp["error"]))
-        return resp["return"]
+        return self.qmp.command(name, **args)
 
     def qom_get(self, path, prop):
         return self.qmp_cmd("qom-get", path=path, property=prop)
@@ -237,7 +280,7 @@ class Qemu:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        for s in (self.qt, self.qmp):
+        for s in (self.qt, self.qmp.sock):
             s.close()
         self.logf.close()
         self.tmp.cleanup()
@@ -511,6 +554,10 @@ def run_cases(doc, repo, ctx_class):
         finally:
             ctx.close()
         sys.stdout.flush()
+    if not passed and not failed:
+        print("not ok - no-case-ran (none of the %d cases matches -k '%s')"
+              % (len(CASES), args.filter))
+        failed = 1
     print("# %.1f s" % (time.monotonic() - t0))
     print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed or not passed else 0
+    return 1 if failed else 0

@@ -9,14 +9,17 @@ asks QEMU for a screendump (PPM) and writes it as an 8-bit RGB PNG.
 """
 
 import argparse
-import json
 import os
 import socket
 import struct
 import sys
-import tempfile
 import time
 import zlib
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from qtest_h6 import Qmp, screendump  # noqa: E402
 
 
 def wait_for(path, pattern, deadline):
@@ -31,49 +34,21 @@ def wait_for(path, pattern, deadline):
     return False
 
 
-def qmp(sock_path, deadline):
+def connect(sock_path, deadline):
+    """A socket connected to QEMU's QMP, once QEMU listens."""
     while True:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             s.connect(sock_path)
-            break
+            return s
         except (FileNotFoundError, ConnectionRefusedError):
+            s.close()
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
-    f = s.makefile("rw")
-
-    def cmd(name, **args):
-        f.write(json.dumps({"execute": name, "arguments": args}) + "\n")
-        f.flush()
-        while True:
-            msg = json.loads(f.readline())
-            if "event" in msg:
-                continue
-            if "error" in msg:
-                raise RuntimeError("QMP %s: %s" % (name, msg["error"]))
-            return msg.get("return")
-
-    json.loads(f.readline())        # greeting
-    cmd("qmp_capabilities")
-    return s, cmd
 
 
-def ppm_to_png(ppm, out):
-    header, pos = [], 0
-    while len(header) < 4:          # magic, width, height, maxval
-        while ppm[pos:pos + 1].isspace():
-            pos += 1
-        end = pos
-        while not ppm[end:end + 1].isspace():
-            end += 1
-        header.append(ppm[pos:end])
-        pos = end
-    pos += 1
-    if header[0] != b"P6" or header[3] != b"255":
-        raise ValueError("not an 8-bit P6 PPM")
-    w, h = int(header[1]), int(header[2])
-    rgb = ppm[pos:pos + 3 * w * h]
+def write_png(out, w, h, rgb):
     raw = b"".join(b"\0" + rgb[3 * w * y:3 * w * (y + 1)] for y in range(h))
 
     def chunk(kind, data):
@@ -85,7 +60,6 @@ def ppm_to_png(ppm, out):
         f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)))
         f.write(chunk(b"IDAT", zlib.compress(raw, 9)))
         f.write(chunk(b"IEND", b""))
-    return w, h
 
 
 def main():
@@ -100,13 +74,12 @@ def main():
         print("screendump: '%s' did not appear in %s" % (args.after[1],
                                                         args.after[0]))
         return 1
-    sock, cmd = qmp(args.socket, deadline)
-    with tempfile.TemporaryDirectory(prefix="screendump-") as d:
-        ppm = os.path.join(d, "screen.ppm")
-        cmd("screendump", filename=ppm)
-        with open(ppm, "rb") as f:
-            w, h = ppm_to_png(f.read(), args.out)
-    sock.close()
+    sock = connect(args.socket, deadline)
+    try:
+        w, h, rgb = screendump(Qmp(sock))
+    finally:
+        sock.close()
+    write_png(args.out, w, h, rgb)
     print("screendump: %s (%dx%d)" % (args.out, w, h))
     return 0
 
