@@ -241,6 +241,30 @@ def fault_shows_in_frame(ctx):
 
 
 @case
+def fault_first_page_lane_lock_off(ctx):
+    # Without lane-lock the lane does not stall after a fault: past the
+    # faulting first page, the lines on the mapped second page are read,
+    # whether the faulting reads got zeros or a bus error.
+    for policy in ("discard", "bus-error"):
+        q, mmu, d, data = setup(ctx, globals_=["fault-policy=" + policy,
+                                               "lane-lock=off"])
+        mmu.unmap(IOVA_A)
+        mmu.flush_all()
+        d.layer(IOVA_A, FMT_XRGB8888, W * 4)
+        d.start()
+        # Lines 0..15 are on the unmapped page: they fault, and show.
+        check_eq(d.frame(), [layer_text(FMT_XRGB8888, IOVA_A, W, H, W * 4,
+                                        zlib.crc32(data[0x1000:]), 16)],
+                 "%s: a frame with a faulting first page" % policy)
+        check(q.faults() > 0, "%s: the IOMMU reported the fault" % policy)
+        _, _, rgb = screendump(q.qmp)
+        check_eq(pixel(rgb, 10, 2), FAULT,
+                 "%s: a faulting line is magenta" % policy)
+        check(pixel(rgb, 10, 20) != FAULT,
+              "%s: a line on the mapped page is not" % policy)
+
+
+@case
 def tcon_stops_frames(ctx):
     q, mmu, d, data = setup(ctx)
     d.layer(IOVA_A, FMT_XRGB8888, W * 4)

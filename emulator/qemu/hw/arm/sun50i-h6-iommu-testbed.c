@@ -1,12 +1,14 @@
 /*
  * sun50i-h6-iommu-testbed: a small Allwinner H6 based machine whose DMA
- * engines sit behind the H6 IOMMU model.
+ * masters sit behind the H6 IOMMU model.
  *
  * Cortex-A53 cores, GIC-400, UART0, a minimal CCU, the IOMMU and four
  * PL330 DMA engines. PL330 #0 has two IOMMU ports like the H6 video
  * engine (reads via master 1 "VE_R", writes via master 3 "VE"), PL330 #1
- * is master 4, #2 master 2 and #3 master 5. See emulator/README.md for the
- * memory map.
+ * is master 4, #2 master 2 and #3 master 5. With display=on, the H6
+ * display path: the DE3 (mixer 0 reads through master 0), TCON-TOP,
+ * TCON-TV, the HDMI controller and its PHY, and the SRAM controller. See
+ * emulator/README.md for the memory map.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -297,12 +299,12 @@ static const MemoryRegionOps bench_ops = {
     .valid.max_access_size = 4,
 };
 
-static void testbed_create_regfile(const char *name, hwaddr addr,
-                                   uint32_t size)
+static void testbed_create_regfile(H6TestbedState *s, const char *name,
+                                   hwaddr addr, uint32_t size)
 {
     DeviceState *dev = qdev_new(TYPE_AW_H6_REGFILE);
 
-    object_property_add_child(qdev_get_machine(), name, OBJECT(dev));
+    object_property_add_child(OBJECT(s), name, OBJECT(dev));
     qdev_prop_set_uint32(dev, "size", size);
     sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
     sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, addr);
@@ -318,9 +320,11 @@ static void testbed_create_display(H6TestbedState *s)
 {
     DeviceState *de, *tcon, *hdmi;
 
-    testbed_create_regfile("syscon", testbed_memmap[TB_SYSCON], 0x1000);
-    testbed_create_regfile("tcon-top", testbed_memmap[TB_TCON_TOP], 0x1000);
-    testbed_create_regfile("hdmi-phy", testbed_memmap[TB_HDMI_PHY], 0x10000);
+    testbed_create_regfile(s, "syscon", testbed_memmap[TB_SYSCON], 0x1000);
+    testbed_create_regfile(s, "tcon-top", testbed_memmap[TB_TCON_TOP],
+                           0x1000);
+    testbed_create_regfile(s, "hdmi-phy", testbed_memmap[TB_HDMI_PHY],
+                           0x10000);
 
     de = qdev_new(TYPE_AW_H6_DE3);
     object_property_add_child(OBJECT(s), "de", OBJECT(de));
@@ -509,7 +513,8 @@ static void testbed_class_init(ObjectClass *oc, void *data)
 {
     MachineClass *mc = MACHINE_CLASS(oc);
 
-    mc->desc = "Allwinner H6 IOMMU testbed (Cortex-A53, IOMMU, 2x PL330)";
+    mc->desc = "Allwinner H6 IOMMU testbed (Cortex-A53, IOMMU, 4x PL330, "
+               "optional display path)";
     mc->init = testbed_init;
     mc->min_cpus = 1;
     mc->max_cpus = TESTBED_MAX_CPUS;

@@ -14,9 +14,13 @@
  * route selects. A layer is read line by line through mixer 0's port of
  * the IOMMU (master 0), in XRGB8888, ARGB8888, XBGR8888, ABGR8888, RGB565
  * or BGR565. A line the IOMMU did not translate (a fault, a stalled lane:
- * whether the read got zeros or a bus error) shows in magenta. Each layer of each frame gives a trace line: the
- * IOVA range read, a CRC-32 of the bytes read (lines of width x bytes per
- * pixel, without the pitch's padding) and the number of faulting lines.
+ * whether the read got zeros or a bus error) shows in magenta. After a
+ * line that reached no memory at all (DMA not translated, to an address
+ * with nothing behind it), the mixer stops reading the layer for that
+ * frame: its remaining lines count as faulting. Each layer of each frame
+ * gives a trace line: the IOVA range read, a CRC-32 of the bytes read
+ * (lines of width x bytes per pixel, without the pitch's padding) and the
+ * number of faulting lines.
  * The VI channel and the scalers are not modelled.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -26,9 +30,7 @@
 #include "qapi/error.h"
 #include "qemu/log.h"
 #include "qemu/module.h"
-#include "hw/irq.h"
 #include "hw/qdev-properties.h"
-#include "ui/pixel_ops.h"
 #include "hw/display/allwinner-h6-de3.h"
 #include "trace.h"
 #include <zlib.h>
@@ -87,51 +89,40 @@ enum {
     FMT_BGR565 = 11,
 };
 
-static unsigned aw_h6_de3_bpp(uint32_t format)
-{
-    switch (format) {
-    case FMT_ARGB8888:
-    case FMT_ABGR8888:
-    case FMT_XRGB8888:
-    case FMT_XBGR8888:
-        return 4;
-    case FMT_RGB565:
-    case FMT_BGR565:
-        return 2;
-    default:
-        return 0;
-    }
-}
+/* A layer format: bytes per pixel (0: not modelled), R/B swapped, alpha */
+typedef struct {
+    uint8_t bpp;
+    bool swap;
+    bool alpha;
+} AwH6De3Format;
+
+static const AwH6De3Format aw_h6_de3_formats[32] = {
+    [FMT_ARGB8888] = { 4, false, true },
+    [FMT_ABGR8888] = { 4, true, true },
+    [FMT_XRGB8888] = { 4, false, false },
+    [FMT_XBGR8888] = { 4, true, false },
+    [FMT_RGB565] = { 2, false, false },
+    [FMT_BGR565] = { 2, true, false },
+};
 
 /* One pixel of a layer as A, R, G, B in a 32-bit word. */
-static uint32_t aw_h6_de3_pixel(const uint8_t *p, uint32_t format)
+static uint32_t aw_h6_de3_pixel(const uint8_t *p, const AwH6De3Format *f)
 {
-    uint32_t v, r, g, b;
+    uint32_t v;
 
-    switch (format) {
-    case FMT_ARGB8888:
-        return ldl_le_p(p);
-    case FMT_XRGB8888:
-        return ldl_le_p(p) | 0xff000000u;
-    case FMT_ABGR8888:
-    case FMT_XBGR8888:
-        v = ldl_le_p(p);
-        v = (v & 0xff00ff00u) | (v & 0xff) << 16 | ((v >> 16) & 0xff);
-        return format == FMT_XBGR8888 ? v | 0xff000000u : v;
-    default:
-        v = lduw_le_p(p);
-        r = v >> 11;
-        g = (v >> 5) & 0x3f;
-        b = v & 0x1f;
-        if (format == FMT_BGR565) {
-            uint32_t t = r;
+    if (f->bpp == 4) {
+        v = ldl_le_p(p) | (f->alpha ? 0 : 0xff000000u);
+    } else {
+        uint32_t c = lduw_le_p(p);
+        uint32_t r = c >> 11, g = (c >> 5) & 0x3f, b = c & 0x1f;
 
-            r = b;
-            b = t;
-        }
-        return 0xff000000u | (r << 3 | r >> 2) << 16 | (g << 2 | g >> 4) << 8 |
-               (b << 3 | b >> 2);
+        v = 0xff000000u | (r << 3 | r >> 2) << 16 | (g << 2 | g >> 4) << 8 |
+            (b << 3 | b >> 2);
     }
+    if (f->swap) {
+        v = (v & 0xff00ff00u) | (v & 0xff) << 16 | ((v >> 16) & 0xff);
+    }
+    return v;
 }
 
 static uint32_t aw_h6_de3_blend(uint32_t src, uint32_t dst, unsigned a)
@@ -168,7 +159,8 @@ static void aw_h6_de3_layer(AwH6De3State *s, unsigned pipe, unsigned ch,
     uint32_t coord = aw_h6_de3_reg(s, MIX_BLD_COORD(pipe));
     uint32_t insize = aw_h6_de3_reg(s, MIX_BLD_INSIZE(pipe));
     uint32_t format = UI_ATTR_FORMAT(attr);
-    unsigned bpp = aw_h6_de3_bpp(format), mode = UI_ATTR_ALPHA_MODE(attr);
+    const AwH6De3Format *fmt = &aw_h6_de3_formats[format];
+    unsigned bpp = fmt->bpp, mode = UI_ATTR_ALPHA_MODE(attr);
     unsigned lw = SIZE_W(size), lh = SIZE_H(size);
     unsigned x0 = COORD_X(coord), y0 = COORD_Y(coord);
     unsigned faults = 0;
@@ -187,22 +179,25 @@ static void aw_h6_de3_layer(AwH6De3State *s, unsigned pipe, unsigned ch,
         bool visible = y0 + y < h && x0 < w;
         uint32_t *out = visible ? (uint32_t *)(fb + (y0 + y) * stride) + x0
                                 : NULL;
-        uint32_t blocked = allwinner_h6_iommu_blocked(s->iommu, s->master);
         MemTxResult res = MEMTX_DECODE_ERROR;
 
         /*
          * Past a line that is nowhere (untranslated DMA to no memory),
          * the rest of the layer counts as faulting unread: QEMU would log
-         * every word of it.
+         * every word of it. A line the IOMMU refused, even with a bus
+         * error, is not nowhere: the next one is read.
          */
         if (!decode_error) {
+            uint32_t blocked = allwinner_h6_iommu_blocked(s->iommu,
+                                                          s->master);
+
             res = address_space_read(&s->dma_as, addr + (uint64_t)y * pitch,
                                      MEMTXATTRS_UNSPECIFIED, s->line,
                                      lw * bpp);
+            if (allwinner_h6_iommu_blocked(s->iommu, s->master) != blocked) {
+                res = MEMTX_ERROR;
+            }
             decode_error = res == MEMTX_DECODE_ERROR;
-        }
-        if (allwinner_h6_iommu_blocked(s->iommu, s->master) != blocked) {
-            res = MEMTX_ERROR;
         }
         if (res != MEMTX_OK) {
             faults++;
@@ -216,7 +211,7 @@ static void aw_h6_de3_layer(AwH6De3State *s, unsigned pipe, unsigned ch,
                 out[x] = FAULT_COLOUR;
                 continue;
             }
-            px = aw_h6_de3_pixel(s->line + x * bpp, format);
+            px = aw_h6_de3_pixel(s->line + x * bpp, fmt);
             switch (mode) {
             case 0:
                 a = px >> 24;
@@ -265,11 +260,8 @@ static void aw_h6_de3_frame(void *opaque, int n, int level)
     size = aw_h6_de3_reg(s, MIX_GLB_SIZE);
     w = SIZE_W(size);
     h = SIZE_H(size);
+    qemu_console_resize(s->con, w, h);
     surface = qemu_console_surface(s->con);
-    if (surface_width(surface) != w || surface_height(surface) != h) {
-        qemu_console_resize(s->con, w, h);
-        surface = qemu_console_surface(s->con);
-    }
     fb = surface_data(surface);
     stride = surface_stride(surface);
     s->frames++;
@@ -353,8 +345,9 @@ static void aw_h6_de3_realize(DeviceState *dev, Error **errp)
         error_setg(errp, "the \"iommu\" link is not set");
         return;
     }
-    if (s->master >= AW_H6_IOMMU_MAX_MASTERS) {
-        error_setg(errp, "master must be below %d", AW_H6_IOMMU_MAX_MASTERS);
+    if (s->master >= s->iommu->num_masters) {
+        error_setg(errp, "master %u out of range (IOMMU num-masters %u)",
+                   s->master, s->iommu->num_masters);
         return;
     }
     address_space_init(&s->dma_as,

@@ -22,7 +22,6 @@
  */
 
 #include "qemu/osdep.h"
-#include "qapi/error.h"
 #include "qemu/module.h"
 #include "hw/irq.h"
 #include "hw/qdev-properties.h"
@@ -58,8 +57,10 @@
 static const uint8_t aw_h6_hdmi_ids[] = {
     0x21, 0x2a,         /* design 0x21, revision 0x2A: v2.12a */
     0xa0, 0x01,         /* product: HDMI TX */
-    0x00, 0x00,         /* config 0, 1: no CEC, no I2S */
-    0xf3, 0x00,         /* config 2: HDMI 2.0 TX PHY; config 3: no audio DMA */
+    0x00,               /* config 0: no CEC (bit 1), no I2S (bit 4) */
+    0x00,               /* config 1 */
+    0xf3,               /* config 2: HDMI 2.0 TX PHY */
+    0x00,               /* config 3: no AHB audio DMA, no GP audio */
 };
 
 #define IH_MUTE_ALL             (1u << 0)
@@ -93,20 +94,12 @@ static uint8_t aw_h6_hdmi_phy_stat0(AwH6HdmiState *s)
 }
 
 /*
- * PHY_STAT0 bit -> IH_PHY_STAT0 bit: HPD -> 0, TX_PHY_LOCK -> 1,
- * RX-sense 0..3 (bits 4..7) -> 2..5.
+ * The IH_PHY_STAT0 bit of each PHY_STAT0 bit: TX_PHY_LOCK (0) -> 1,
+ * HPD (1) -> 0, RX-sense 0..3 (4..7) -> 2..5; bits 2 and 3 have none.
  */
-static uint8_t aw_h6_hdmi_phy_ih_bit(unsigned stat_bit)
-{
-    switch (stat_bit) {
-    case 0:
-        return 1u << 1;
-    case 1:
-        return 1u << 0;
-    default:
-        return 1u << (stat_bit - 2);
-    }
-}
+static const uint8_t aw_h6_hdmi_phy_ih[8] = {
+    1u << 1, 1u << 0, 0, 0, 1u << 2, 1u << 3, 1u << 4, 1u << 5,
+};
 
 /* Raise the PHY's interrupt status bits whose condition holds. */
 static void aw_h6_hdmi_update_phy_ih(AwH6HdmiState *s)
@@ -117,10 +110,9 @@ static void aw_h6_hdmi_update_phy_ih(AwH6HdmiState *s)
     for (unsigned b = 0; b < 8; b++) {
         uint8_t bit = 1u << b;
 
-        if (b == 2 || b == 3 || (mask & bit) || (stat & bit) != (pol & bit)) {
-            continue;
+        if (!(mask & bit) && (stat & bit) == (pol & bit)) {
+            s->regs[HDMI_IH_PHY_STAT0] |= aw_h6_hdmi_phy_ih[b];
         }
-        s->regs[HDMI_IH_PHY_STAT0] |= aw_h6_hdmi_phy_ih_bit(b);
     }
 }
 

@@ -36,6 +36,9 @@
 #define GINT0_EN_SHIFT          16
 #define GINT0_TCON1_VB          (1u << 14)
 
+/* At most 1000 frames per second: a frame period of at least 1 ms */
+#define MAX_FRAME_RATE          1000
+
 static bool aw_h6_tcon_running(AwH6TconState *s)
 {
     return (s->regs[REG_GCTL / 4] & GCTL_EN) &&
@@ -50,9 +53,11 @@ static void aw_h6_tcon_update_irq(AwH6TconState *s)
     qemu_set_irq(s->irq, pending != 0);
 }
 
-static int64_t aw_h6_tcon_period_ns(AwH6TconState *s)
+/* The next frame starts one period from now. */
+static void aw_h6_tcon_arm(AwH6TconState *s)
 {
-    return NANOSECONDS_PER_SECOND / s->frame_rate;
+    timer_mod(s->frame_timer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                              NANOSECONDS_PER_SECOND / s->frame_rate);
 }
 
 /* Start the frame timer when the TCON starts, stop it when it stops. */
@@ -61,8 +66,7 @@ static void aw_h6_tcon_update_timer(AwH6TconState *s)
     if (!aw_h6_tcon_running(s)) {
         timer_del(s->frame_timer);
     } else if (!timer_pending(s->frame_timer)) {
-        timer_mod(s->frame_timer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
-                                  aw_h6_tcon_period_ns(s));
+        aw_h6_tcon_arm(s);
     }
 }
 
@@ -75,8 +79,7 @@ static void aw_h6_tcon_frame(void *opaque)
     qemu_irq_pulse(s->frame_out);
     s->regs[REG_GINT0 / 4] |= GINT0_TCON1_VB;
     aw_h6_tcon_update_irq(s);
-    timer_mod(s->frame_timer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
-                              aw_h6_tcon_period_ns(s));
+    aw_h6_tcon_arm(s);
 }
 
 static uint64_t aw_h6_tcon_read(void *opaque, hwaddr offset, unsigned size)
@@ -116,8 +119,8 @@ static void aw_h6_tcon_realize(DeviceState *dev, Error **errp)
 {
     AwH6TconState *s = AW_H6_TCON(dev);
 
-    if (!s->frame_rate) {
-        error_setg(errp, "frame-rate must not be 0");
+    if (!s->frame_rate || s->frame_rate > MAX_FRAME_RATE) {
+        error_setg(errp, "frame-rate must be 1..%d", MAX_FRAME_RATE);
         return;
     }
     s->frame_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, aw_h6_tcon_frame, s);

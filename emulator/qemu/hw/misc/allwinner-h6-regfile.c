@@ -1,6 +1,9 @@
 /*
  * Allwinner H6: a block of plain 32-bit registers
  *
+ * The memory region is named after the instance (e.g. "syscon"), so that
+ * QEMU's memory_region_ops_read/write trace events tell the blocks apart.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
@@ -9,14 +12,11 @@
 #include "qemu/module.h"
 #include "hw/qdev-properties.h"
 #include "hw/misc/allwinner-h6-regfile.h"
-#include "trace.h"
 
 static uint64_t aw_h6_regfile_read(void *opaque, hwaddr offset, unsigned size)
 {
     AwH6RegfileState *s = opaque;
 
-    trace_allwinner_h6_regfile_read(object_get_canonical_path_component(
-                                        OBJECT(s)), offset, s->regs[offset / 4]);
     return s->regs[offset / 4];
 }
 
@@ -25,8 +25,6 @@ static void aw_h6_regfile_write(void *opaque, hwaddr offset, uint64_t value,
 {
     AwH6RegfileState *s = opaque;
 
-    trace_allwinner_h6_regfile_write(object_get_canonical_path_component(
-                                         OBJECT(s)), offset, value);
     s->regs[offset / 4] = value;
 }
 
@@ -48,7 +46,8 @@ static void aw_h6_regfile_realize(DeviceState *dev, Error **errp)
     }
     s->regs = g_new0(uint32_t, s->size / 4);
     memory_region_init_io(&s->iomem, OBJECT(s), &aw_h6_regfile_ops, s,
-                          TYPE_AW_H6_REGFILE, s->size);
+                          object_get_canonical_path_component(OBJECT(s)),
+                          s->size);
     sysbus_init_mmio(SYS_BUS_DEVICE(s), &s->iomem);
 }
 

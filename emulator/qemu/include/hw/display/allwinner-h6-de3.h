@@ -33,7 +33,8 @@ OBJECT_DECLARE_SIMPLE_TYPE(AwH6De3State, AW_H6_DE3)
  * @active: the double-buffered part of @mixer as the hardware uses it,
  *      loaded at the start of a frame after software set GLOBAL_DBUFF
  * @iommu: the IOMMU mixer 0 reads through (property "iommu")
- * @master: mixer 0's master ID on it (property "master")
+ * @master: mixer 0's master ID on it (property "master"), below its
+ *      num-masters
  * @dma_as: mixer 0's view of memory: the IOMMU's port of @master
  * @con: the console the frames are composed on
  * @frames: frames scanned out since reset

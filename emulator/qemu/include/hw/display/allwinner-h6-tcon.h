@@ -24,7 +24,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(AwH6TconState, AW_H6_TCON)
  * @regs: the registers; GINT0's status bits are set by the frame timer
  * @frame_timer: ticks once per frame while the TCON and its channel 1
  *      are enabled
- * @frame_rate: frames per second (property "frame-rate")
+ * @frame_rate: frames per second (property "frame-rate", 1..1000)
  * @frames: frames started since reset
  * @irq: the TCON interrupt (vblank)
  * @frame_out: pulsed at the start of each frame

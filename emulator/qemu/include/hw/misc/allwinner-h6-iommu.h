@@ -189,8 +189,14 @@ struct AwH6IommuState {
     /* Diagnostics, readable as QOM properties */
     uint32_t audit_errors;
     uint32_t fault_count;
-    /* Per master: accesses not translated (faulted, stalled, blocked) */
+
+    /*
+     * Per master: accesses not translated (faulted, stalled, blocked).
+     * Not a property: master models read it with
+     * allwinner_h6_iommu_blocked().
+     */
     uint32_t blocked[AW_H6_IOMMU_MAX_MASTERS];
+
     /* CPU accesses to the registers, read by the testbed's bench page */
     uint64_t mmio_accesses;
 };
