@@ -17,7 +17,7 @@ all: deps tree build series ## everything: packages, tree, Image + DTBs, series
 
 help: ## this list
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
-		awk -F':.*## ' '{ printf "  %-10s %s\n", $$1, $$2 }'
+		awk -F':.*## ' '{ printf "  %-14s %s\n", $$1, $$2 }'
 
 deps: ## install the Debian packages the project needs (as root)
 	@$(T)/deps.sh
@@ -42,8 +42,9 @@ kunit: tree ## the KUnit suite on arm64 in QEMU
 emulator: deps ## build qemu-system-aarch64 with our H6 IOMMU model and board
 	@$(T)/emulator.sh
 
-qtest: emulator ## the model's self-test through QEMU's qtest protocol
+qtest: emulator ## the models' self-tests (IOMMU, display) through QEMU's qtest protocol
 	@python3 $(T)/qtest-iommu.py
+	@python3 $(T)/qtest-display.py
 
 run: all ## make, then boot the emulated board: a DMA copy, the display (out/run/*.png)
 	@$(T)/run.sh
@@ -60,7 +61,7 @@ e2e-mainline: tree ## the suite on mainline's driver, and the read-only cases wi
 bench: tree ## driver vs mainline vs the floor, counted on the board: out/bench/
 	@$(T)/bench.sh full
 
-bench-profile: bench ## where make bench's 4K/64K map and unmap instructions go, per function
+bench-profile: tree ## where make bench's 4K/64K map and unmap instructions go, per function
 	@$(T)/bench-profile.sh full
 
 check: deps ## every check and test; ends with "check: N passed, N failed, N skipped"

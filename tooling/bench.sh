@@ -6,7 +6,8 @@
 #
 #   quick  (make check) one size of each operation on our e2e kernel,
 #          booted twice: the figures must all be there and the same
-#          both times. Checks no threshold.
+#          both times. Checks no threshold of the figures; then
+#          bench-profile.sh quick checks that one profile adds up.
 #   full   (make bench) every figure on our kernel and on mainline's,
 #          both without debug options (board.sh build bench and
 #          mainline-bench), in strict and lazy (iommu.strict=0)

@@ -13,7 +13,8 @@
 #       build/arm64-nopm and build/arm64-mainline-nopm; bench and
 #       mainline-bench: without debug options, for make bench), the board DTB
 #       against that tree's sun50i-h6.dtsi, the e2e test module, the static
-#       /init and the initramfs with the guest scripts (e2e/guest/*.e2e)
+#       /init and drm-flip, and the initramfs with the guest scripts
+#       (e2e/guest/*.e2e)
 #       -> out/board[-mainline[-fixed]][-nopm]/
 #   board.sh boot VARIANT SCRIPT LOGDIR [TIMEOUT]
 #       boot once, running e2e/guest/SCRIPT.e2e; the console goes to
@@ -100,26 +101,43 @@ mainline_tree() {
 	fi
 }
 
-# The mainline kernel: the same configuration as ours, less our KUnit
-# suite, which mainline does not have, in its own O= dir.
-mainline_kernel() {
-	filtered_kernel 'CONFIG_SUN50I_IOMMU_KUNIT_TEST=[ym]' ""
-	step "building the mainline arm64 Image in $kdir"
-	TREE=$vtree kmake "$kdir" arm64 "$ARM64_CROSS" Image
-	cp "$kdir/arch/arm64/boot/Image" "$image"
-}
+# What only the display and video cases use: the DRM, media and staging
+# drivers, and the display path's fbdev console, DE2 clocks and bus, and
+# the syscon its SRAM claim needs.
+DISPLAY_VIDEO='CONFIG_(DRM|MEDIA|V4L|VIDEO|STAGING)[A-Z0-9_]*=y|CONFIG_(FB|FRAMEBUFFER_CONSOLE|SUN8I_DE2_CCU|SUN50I_DE2_BUS|MFD_SYSCON)=y'
 
-# A kernel from the same fragment less the lines matching the ERE $1,
-# plus the line $2, in its own O= dir.
-filtered_kernel() {
-	local frag=$kdir.config
+# filtered_image WHAT ERE [LINE]: the fragment less the lines matching
+# ERE, plus LINE, configured in $kdir; then $CHECK on the .config, if the
+# caller set it; then the Image.
+filtered_image() {
+	local what=$1 frag=$kdir.config
 	mkdir -p "$bdir" "$kdir"
-	grep -vxE "$1" "$TOP/tooling/configs/arm64.config" >"$frag.new"
-	[ -z "$2" ] || echo "$2" >>"$frag.new"
+	grep -vxE "$2" "$TOP/tooling/configs/arm64.config" >"$frag.new"
+	[ -z "${3:-}" ] || echo "$3" >>"$frag.new"
 	# Rewritten only on change: kconfigure redoes the config when it is newer.
 	cmp -s "$frag.new" "$frag" || mv "$frag.new" "$frag"
 	rm -f "$frag.new"
 	TREE=$vtree kconfigure "$kdir" arm64 "$ARM64_CROSS" "$frag"
+	[ -z "${CHECK:-}" ] || $CHECK "$kdir/.config"
+	step "building the $what arm64 Image in $kdir"
+	TREE=$vtree kmake "$kdir" arm64 "$ARM64_CROSS" Image
+	cp "$kdir/arch/arm64/boot/Image" "$image"
+}
+
+no_config_pm() {
+	! grep -q '^CONFIG_PM=y' "$1" ||
+		die "$(basename "$kdir"): CONFIG_PM is still set (selected by another option)"
+}
+
+no_debug() {
+	! grep -qE '^CONFIG_(DEBUG_KMEMLEAK|KUNIT|PROVE_LOCKING|DEBUG_KERNEL)=y' "$1" ||
+		die "$(basename "$kdir"): a debug option is still set"
+}
+
+# The mainline kernel: the same configuration as ours, less our KUnit
+# suite, which mainline does not have.
+mainline_kernel() {
+	filtered_image mainline 'CONFIG_SUN50I_IOMMU_KUNIT_TEST=[ym]'
 }
 
 # A kernel without CONFIG_PM: the same fragment minus the options that
@@ -127,29 +145,19 @@ filtered_kernel() {
 # display and video drivers, kmemleak, KUnit): it boots pm-disabled only,
 # and is one of the longest builds of a cold run.
 nopm_kernel() {
-	filtered_kernel 'CONFIG_(PM|SUSPEND|PM_DEBUG|DEBUG_KMEMLEAK|KUNIT|KUNIT_DEFAULT_ENABLED|SUN50I_IOMMU_KUNIT_TEST)=[ym]|CONFIG_(DRM|MEDIA|V4L|VIDEO|STAGING)[A-Z0-9_]*=y' \
+	CHECK=no_config_pm filtered_image CONFIG_PM=n \
+		"CONFIG_(PM|SUSPEND|PM_DEBUG|DEBUG_KMEMLEAK|KUNIT|KUNIT_DEFAULT_ENABLED|SUN50I_IOMMU_KUNIT_TEST)=[ym]|$DISPLAY_VIDEO" \
 		"# CONFIG_PM is not set"
-	! grep -q '^CONFIG_PM=y' "$kdir/.config" ||
-		die "$(basename "$kdir"): CONFIG_PM is still set (selected by another option)"
-	step "building the CONFIG_PM=n arm64 Image in $kdir"
-	TREE=$vtree kmake "$kdir" arm64 "$ARM64_CROSS" Image
-	cp "$kdir/arch/arm64/boot/Image" "$image"
 }
 
 # The kernel make bench measures: the same fragment without its debug
 # options (kmemleak, debugfs, KUnit), and without the display and video
 # drivers, which the bench does not use.
 bench_kernel() {
-	filtered_kernel 'CONFIG_(DEBUG_[A-Z_]+|PM_DEBUG|KUNIT[A-Z_]*|SUN50I_IOMMU_KUNIT_TEST)=[ym]|CONFIG_(DRM|MEDIA|V4L|VIDEO|STAGING)[A-Z0-9_]*=y' ""
-	! grep -qE '^CONFIG_(DEBUG_KMEMLEAK|KUNIT|PROVE_LOCKING|DEBUG_KERNEL)=y' "$kdir/.config" ||
-		die "$(basename "$kdir"): a debug option is still set"
-	step "building the arm64 Image without debug options in $kdir"
-	TREE=$vtree kmake "$kdir" arm64 "$ARM64_CROSS" Image
-	cp "$kdir/arch/arm64/boot/Image" "$image"
+	CHECK=no_debug filtered_image "debug-free" \
+		"CONFIG_(DEBUG_[A-Z_]+|PM_DEBUG|KUNIT[A-Z_]*|SUN50I_IOMMU_KUNIT_TEST)=[ym]|$DISPLAY_VIDEO"
 }
 
-# build_dtb: board-h6.dtb, board-h616.dtb with the H616's IOMMU, and each
-# with four PL330s (-4dma).
 # board_dtb NAME DEFINE...: the board DTS with these cpp defines, as
 # $bdir/NAME.dtb, against the tree's sun50i-h6.dtsi.
 board_dtb() {
@@ -167,6 +175,8 @@ board_dtb() {
 		-o "$bdir/$name.dtb" "$bdir/$name.dts.pp"
 }
 
+# build_dtb: board-h6.dtb, board-h616.dtb with the H616's IOMMU, each
+# also with four PL330s (-4dma), and board-h6-display.dtb.
 build_dtb() {
 	local soc dmas
 	local -a defs
@@ -258,10 +268,11 @@ boot() {
 	local script=$2 logdir=$3 timeout=${4:-300} rc=0
 	variant_vars "$1"
 	local soc=${BOARD_SOC:-h6} machine=sun50i-h6-iommu-testbed g dtb
-	local -a globals=() icount=() control=()
+	local -a globals=() icount=() control=() display=()
 	dtb=board-$soc$([ "${BOARD_DMAS:-2}" = 2 ] || echo "-${BOARD_DMAS}dma").dtb
-	local -a display=()
 	if [ "${BOARD_DISPLAY:-0}" = 1 ]; then
+		[ "$soc" = h6 ] && [ "${BOARD_DMAS:-2}" = 2 ] ||
+			die "BOARD_DISPLAY=1 is the H6 with two PL330s only"
 		dtb=board-h6-display.dtb
 		machine+=,display=on
 		display=(-trace allwinner_h6_de3_layer)

@@ -16,7 +16,8 @@ packages=(
 	device-tree-compiler dpkg-dev debootstrap
 	# KUnit and the emulated board
 	qemu-system-arm
-	# make bench: its plots, and gdb for its profiles
+	# make bench: its plots; gdb for the profiles (make bench-profile, and
+	# make check's bench-quick-profile)
 	gnuplot-nox gdb-multiarch
 )
 

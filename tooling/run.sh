@@ -24,12 +24,11 @@ python3 "$TOP/tooling/screendump.py" "$qmp" "$shots/screen.png" \
 	--after "$dir/console.log" "drm-flip: holding" \
 	>"$dir/screen-shot.log" 2>&1 &
 screen_shot=$!
+# Whatever happens to the boot, no screenshot waiter outlives this script.
+trap 'kill "$console_shot" "$screen_shot" 2>/dev/null || true' EXIT
 rc=0
 BOARD_TEE=1 BOARD_DISPLAY=1 BOARD_QMP=$qmp BOARD_APPEND="console=tty0" \
 	"$TOP/tooling/board.sh" boot ours demo "$dir" 180 || rc=$?
-wait "$console_shot" || die "no console screenshot: $(cat "$dir/console-shot.log")"
-wait "$screen_shot" || die "no screenshot: $(cat "$dir/screen-shot.log")"
-step "screenshots: $shots/console.png, $shots/screen.png"
 
 step "what the IOMMU model saw (QEMU log $dir/qemu.log)"
 grep 'sun50i-iommu: fault:' "$dir/qemu.log" | sed 's/^/    /' | head -n 10 || true
@@ -37,4 +36,11 @@ echo "    $(grep -c 'sun50i-iommu: fault:' "$dir/qemu.log" || true) fault(s)," \
 	"$(grep -c 'sun50i-iommu: audit:' "$dir/qemu.log" || true) audit error(s)"
 [ "$rc" -eq 0 ] || die "the board did not power off cleanly ($rc)"
 grep -q 'RESULT demo PASS' "$dir/console.log" || die "the demo failed"
+! grep -q 'e2e: error:' "$dir/console.log" ||
+	die "a demo step failed: $(grep -m1 'e2e: error:' "$dir/console.log")"
+shot_rc=0
+wait "$console_shot" || shot_rc=$?
+wait "$screen_shot" || shot_rc=$?
+[ "$shot_rc" -eq 0 ] || die "a screenshot is missing: $(cat "$dir"/*-shot.log)"
+step "screenshots: $shots/console.png, $shots/screen.png"
 step "done"

@@ -61,8 +61,10 @@ sleep-early)	# system sleep powers the IOMMU off in the normal phase, before the
 	old='	LATE_SYSTEM_SLEEP_PM_OPS(sun50i_iommu_suspend_late,'
 	new='	SYSTEM_SLEEP_PM_OPS(sun50i_iommu_suspend_late,' ;;
 irq-safe-ignored) # an IRQ-safe master (pl330) does not keep the IOMMU on
-	old='		return -EBUSY;'
-	new='		dev_dbg(dev, "an IRQ-safe master is live\n");' ;;
+	old='	if (sun50i_iommu_irq_safe_master_live(iommu))
+		return -EBUSY;'
+	new='	if (sun50i_iommu_irq_safe_master_live(iommu))
+		dev_dbg(dev, "an IRQ-safe master is live\n");' ;;
 master-taken)	# a second device of a master ID refused: 6.12's late DRM device gets no IOMMU
 	old='	for (i = 0; i < fwspec->num_ids; i++)
 		if (!iommu->masters[fwspec->ids[i]])'

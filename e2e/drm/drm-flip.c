@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,10 +156,8 @@ static void log_framebuffers(void)
 	char line[256];
 	FILE *f = fopen(FB_DEBUGFS, "r");
 
-	if (!f) {
-		say("error: %s: %s", FB_DEBUGFS, strerror(errno));
-		return;
-	}
+	if (!f)
+		fail(FB_DEBUGFS);
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		if (strstr(line, "framebuffer[") || strstr(line, "dma_addr") ||
@@ -202,8 +199,10 @@ static void find_output(int fd, struct output *out)
 		drm_ioctl(fd, DRM_IOCTL_MODE_GETCONNECTOR, &c, "GETCONNECTOR");
 		if (c.connection != 1 || !c.count_modes || !c.encoder_id)
 			continue;
-		if (c.count_modes > 64)
-			c.count_modes = 64;
+		if (c.count_modes > 64) {
+			errno = ERANGE;
+			fail("modes of the connector");
+		}
 		c.modes_ptr = (uintptr_t)modes;
 		c.count_props = 0;
 		c.count_encoders = 0;

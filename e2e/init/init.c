@@ -26,7 +26,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,9 +173,14 @@ static void cmd_run(char *prog, char *args)
 	pid_t pid;
 
 	argv[argc++] = prog;
-	for (char *a = strtok_r(args, " \t", &save); a && argc < 15;
-	     a = strtok_r(NULL, " \t", &save))
+	for (char *a = strtok_r(args, " \t", &save); a;
+	     a = strtok_r(NULL, " \t", &save)) {
+		if (argc == 15) {
+			say("error: run %s: more than 14 arguments", prog);
+			return;
+		}
 		argv[argc++] = a;
+	}
 	argv[argc] = NULL;
 	pid = fork();
 	if (pid < 0) {
@@ -185,10 +189,12 @@ static void cmd_run(char *prog, char *args)
 	}
 	if (!pid) {
 		execv(prog, argv);
+		say("error: run %s: %s", prog, strerror(errno));
 		_exit(127);
 	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status))
+	if (waitpid(pid, &status, 0) < 0)
+		say("error: run %s: waitpid: %s", prog, strerror(errno));
+	else if (!WIFEXITED(status) || WEXITSTATUS(status))
 		say("error: run %s: status 0x%x", prog, status);
 }
 
@@ -272,7 +278,7 @@ int main(void)
 		dup2(fd, 1);
 		dup2(fd, 2);
 	}
-	kmsg = open("/dev/kmsg", O_WRONLY);
+	kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 
 	if (script_name(name, sizeof(name))) {
 		say("error: no e2e=NAME on the kernel command line");

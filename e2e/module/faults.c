@@ -59,11 +59,12 @@ static int e2e_heartbeat_fn(void *data)
 
 int e2e_heartbeat_start(struct e2e_heartbeat *hb)
 {
-	hb->task = kthread_run(e2e_heartbeat_fn, hb, "e2e-heartbeat");
-	if (IS_ERR(hb->task)) {
-		hb->task = NULL;
-		return -ENOMEM;
-	}
+	struct task_struct *task;
+
+	task = kthread_run(e2e_heartbeat_fn, hb, "e2e-heartbeat");
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	hb->task = task;
 	return 0;
 }
 
@@ -110,7 +111,8 @@ void e2e_case_storm(struct e2e_case *c, const char *arg)
 		       E2E_STORM_IOVA))
 		goto unmap;
 
-	if (e2e_heartbeat_start(&hb))
+	if (!e2e_check(c, !e2e_heartbeat_start(&hb), "heartbeat",
+		       "a 1 ms sleep loop started"))
 		goto unmap;
 	pr_info("%s: begin: %u DMAs into %#lx on %s\n", c->name,
 		E2E_STORM_DMAS, E2E_STORM_IOVA, dma_chan_name(ec.chan));
